@@ -1,0 +1,10 @@
+"""Where the project's own files are, independent of the working directory."""
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+REFERENCE_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
+KOMMUNER_CSV = REFERENCE_DIR / "kommuner.csv"
+VARDENHETER_CSV = REFERENCE_DIR / "vardenheter.csv"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
