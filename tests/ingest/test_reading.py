@@ -1,0 +1,127 @@
+"""Reading exactly as CONTRACTS.md section 2 says, one quirk per test."""
+from __future__ import annotations
+
+import pytest
+
+from orchestration.ingest.reading import FileRejected, parse_file_name, read_extract_file
+from orchestration.ingest.schemas import LAKARE, LISTNING, TELEFONI
+from tests.helpers import write_file
+
+TELEFONI_ROWS = """hsa_id;datum;inkommande_samtal;besvarade_samma_dag;enhetsnamn
+SE2321000222-E001004;2024-01-11;64;18;Dragonen hälsocentral
+SE2321000222-E001007;2024-01-14;35;34;Kåge/Morö backe hälsocentral"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_encodings_keep_swedish_letters(tmp_path, encoding):
+    path = write_file(tmp_path, "telefoni_2024-01.csv", TELEFONI_ROWS, encoding=encoding)
+    r = read_extract_file(path, TELEFONI)
+    assert r.encoding == encoding
+    assert list(r.frame["enhetsnamn"]) == ["Dragonen hälsocentral", "Kåge/Morö backe hälsocentral"]
+    assert list(r.frame["hsa_id"])[0] == "SE2321000222-E001004"  # no BOM glued to the first header
+    assert r.extra_columns == ["enhetsnamn"]
+
+
+def test_headers_any_case_any_order_trimmed(tmp_path):
+    path = write_file(tmp_path, "lakare_2024-01.csv", """ TJANSTGORINGSGRAD ;Kategori;HSA_ID;lakare_hsa_id
+0,8;specialist_allmanmedicin;SE2321000222-E001001;SE2321000222-P00001""")
+    r = read_extract_file(path, LAKARE)
+    assert list(r.frame.columns) == ["lakare_hsa_id", "hsa_id", "kategori", "tjanstgoringsgrad"]
+    assert r.frame.iloc[0].to_dict() == {
+        "lakare_hsa_id": "SE2321000222-P00001", "hsa_id": "SE2321000222-E001001",
+        "kategori": "specialist_allmanmedicin", "tjanstgoringsgrad": "0,8",
+    }
+
+
+def test_line_numbers_skip_blank_lines(tmp_path):
+    path = write_file(tmp_path, "telefoni_2024-01.csv", """hsa_id;datum;inkommande_samtal;besvarade_samma_dag
+A;2024-01-01;1;1
+
+B;2024-01-02;2;2
+C;2024-01-03;3;3""")
+    r = read_extract_file(path, TELEFONI)
+    assert list(r.frame["hsa_id"]) == ["A", "B", "C"]
+    assert list(r.lines) == [2, 4, 5]
+
+
+def test_short_and_long_rows_are_set_aside_with_their_line(tmp_path):
+    path = write_file(tmp_path, "telefoni_2024-01.csv", """hsa_id;datum;inkommande_samtal;besvarade_samma_dag
+A;2024-01-01;1;1
+B;2024-01-02;2
+C;2024-01-03;3;3;9
+D;2024-01-04;4;4
+E;2024-01""")
+    r = read_extract_file(path, TELEFONI)
+    assert list(r.frame["hsa_id"]) == ["A", "D"]
+    assert list(r.lines) == [2, 5]
+    assert [(b.line, b.column) for b in r.bad_records] == [(3, "besvarade_samma_dag"), (4, None), (6, "inkommande_samtal")]
+    assert r.rows_read == 5
+
+
+def test_quoted_newline_keeps_physical_lines(tmp_path):
+    path = write_file(tmp_path, "telefoni_2024-01.csv", """hsa_id;datum;inkommande_samtal;besvarade_samma_dag;kommentar
+A;2024-01-01;1;1;"två
+rader"
+B;2024-01-02;2;2;"semi;kolon"
+C;2024-01-03;3""")
+    r = read_extract_file(path, TELEFONI)
+    assert list(r.frame["hsa_id"]) == ["A", "B"]
+    assert list(r.lines) == [2, 4]
+    assert r.frame["kommentar"].tolist() == ["två\r\nrader", "semi;kolon"]
+    assert [b.line for b in r.bad_records] == [5]
+
+
+@pytest.mark.parametrize(
+    "content, line, column, words",
+    [
+        ("hsa_id,datum,inkommande_samtal,besvarade_samma_dag\nA,2024-01-01,1,1", 1, None, "comma"),
+        ("hsa_id;datum;inkommande_samtal\nA;2024-01-01;1", 1, "besvarade_samma_dag", "required column"),
+        ("hsa_id;datum;hsa_id;inkommande_samtal;besvarade_samma_dag\nA;2024-01-01;A;1;1", 1, "hsa_id", "twice"),
+        ("A;2024-01-01;1;1\nB;2024-01-02;2;2", 1, None, "header"),
+        ("", None, None, "empty"),
+    ],
+)
+def test_unreadable_files_are_rejected_with_file_line_column(tmp_path, content, line, column, words):
+    path = tmp_path / "telefoni_2024-01.csv"
+    path.write_text(content.replace("\n", "\r\n"))
+    with pytest.raises(FileRejected) as e:
+        read_extract_file(path, TELEFONI)
+    assert e.value.file_name == "telefoni_2024-01.csv"
+    assert e.value.line == line
+    assert e.value.column == column
+    assert words in str(e.value)
+    assert str(e.value).startswith("telefoni_2024-01.csv")
+
+
+def test_binary_file_is_rejected(tmp_path):
+    path = tmp_path / "telefoni_2024-01.csv"
+    path.write_bytes(b"PK\x03\x04\x00\x00binary zip")
+    with pytest.raises(FileRejected, match="binary"):
+        read_extract_file(path, TELEFONI)
+
+
+def test_undecodable_byte_is_located(tmp_path):
+    path = tmp_path / "telefoni_2024-01.csv"
+    # 0x81 is undefined in Windows-1252 and invalid in UTF-8.
+    path.write_bytes(b"hsa_id;datum;inkommande_samtal;besvarade_samma_dag\r\nA;2024-01-01;1;1\r\nB\x81;2024-01-02;2;2\r\n")
+    with pytest.raises(FileRejected) as e:
+        read_extract_file(path, TELEFONI)
+    assert e.value.line == 3
+    assert "character 2" in str(e.value)
+
+
+def test_missing_optional_column_is_loaded_empty(tmp_path):
+    path = write_file(tmp_path, "listning_2024-01.csv", """personnummer;hsa_id
+196408233234;SE2321000222-E001001""")
+    r = read_extract_file(path, LISTNING)
+    assert "sarskilt_boende" in r.missing_optional
+    assert r.frame["sarskilt_boende"].tolist() == [""]
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("telefoni_2024-03.csv", ("telefoni", "2024-03")), ("Listning_2024-12.CSV", ("listning", "2024-12")),
+     ("telefoni_2024-13.csv", None), ("telefoni_mars.csv", None), ("telefoni2024-03.csv", None)],
+)
+def test_file_name_carries_the_month(name, expected):
+    assert parse_file_name(name) == expected
