@@ -4,7 +4,6 @@ The assets are thin: which files to load comes from `landing`, how to load
 them from `loading`. Each asset takes a range of months in one step
 (single-run backfill policy), so a backfill of 24 months is one step, not 24.
 """
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,0 +1,52 @@
+# naravard: `make run` and `make test` work on a fresh machine with Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+VENV := .venv
+BIN := $(VENV)/bin
+LANDING ?= $(or $(NARAVARD_LANDING_DIR),data/landing)
+
+# Nothing may wait on the network: every tool's telemetry off.
+export DAGSTER_DISABLE_TELEMETRY := 1
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export GX_ANALYTICS_ENABLED := False
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: run test dev setup demo-data bench clean contract docs
+
+# uv installs the locked stack in seconds (pip takes a minute and a half);
+# bootstrap it from PyPI into .uv/ unless the machine already has it.
+UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
+
+.uv/bin/uv:
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(BIN)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: $(BIN)/.installed
+
+demo-data: setup
+	@if [ -z "$$(ls -A '$(LANDING)' 2>/dev/null)" ]; then \
+	  echo "Landing folder $(LANDING) is empty: writing demo data for Region Västerbotten"; \
+	  $(BIN)/naravard demo-data --out '$(LANDING)'; \
+	fi
+
+run: demo-data
+	NARAVARD_LANDING_DIR='$(abspath $(LANDING))' $(BIN)/naravard run
+
+test: setup
+	$(BIN)/pytest
+
+dev: setup
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+docs: setup
+	cd dbt_project && NARAVARD_WAREHOUSE=$${NARAVARD_WAREHOUSE:-$(abspath data/warehouse/naravard.duckdb)} \
+	  ../$(BIN)/dbt docs generate --profiles-dir . && echo "open dbt_project/target/index.html, or: make docs-serve"
+
+clean:
+	rm -rf data dagster_home dbt_project/target dbt_project/logs

@@ -1,0 +1,55 @@
+/*
+  Continuity measures per health centre and month-end snapshot (K1-K3):
+  listed persons (distinct, counted by int_measures_rolled_up), those with a
+  fast läkarkontakt, and physicians' full-time equivalents by category.
+*/
+with listade as (
+    -- One row per person and unit: a person listed twice at a unit counts once.
+    select
+        reporting_month as period,
+        hsa_id,
+        person_key,
+        {{ dbt.bool_or('fast_lakarkontakt is not null') }} as har_fast_lakarkontakt
+    from {{ ref('stg_listning__listningar') }}
+    group by reporting_month, hsa_id, person_key
+),
+
+lakare as (
+    select * from {{ ref('stg_listning__lakare') }}
+),
+
+measures as (
+    select 'antal_listade' as measure_id, period, hsa_id,
+           person_key as item_key, cast(null as double precision) as amount
+    from listade
+
+    union all
+
+    select 'listade_med_fast_lakarkontakt', period, hsa_id, person_key, null
+    from listade
+    where har_fast_lakarkontakt
+
+    union all
+
+    -- A physician without a registered tjanstgoringsgrad adds nothing.
+    select 'fte_specialist_allmanmedicin', reporting_month, hsa_id, null,
+           sum(case when kategori = 'specialist_allmanmedicin' then tjanstgoringsgrad else 0 end)
+    from lakare
+    group by reporting_month, hsa_id
+
+    union all
+
+    select 'fte_st_allmanmedicin', reporting_month, hsa_id, null,
+           sum(case when kategori = 'st_allmanmedicin' then tjanstgoringsgrad else 0 end)
+    from lakare
+    group by reporting_month, hsa_id
+)
+
+select
+    measure_id,
+    period,
+    hsa_id,
+    cast(null as {{ dbt.type_string() }}) as kommunkod,
+    cast(item_key as {{ dbt.type_string() }}) as item_key,
+    cast(amount as double precision) as amount
+from measures
