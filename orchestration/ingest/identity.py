@@ -35,8 +35,19 @@ def mask_personnummer(text: str) -> str:
     return PNR_LIKE.sub(MASK, text)
 
 
+# A cheap first pass (pyarrow's RE2, no look-around) finds the few values
+# that may hold a personnummer; only those go through the exact pattern.
+_MAYBE_PNR = r"\d{6}[-+ ]?\d{4}"
+
+
 def mask_series(values: pd.Series) -> pd.Series:
-    return values.astype("string").str.replace(PNR_LIKE.pattern, MASK, regex=True)
+    s = values.astype("string")
+    maybe = s.str.contains(_MAYBE_PNR, regex=True).fillna(False).to_numpy()
+    if not maybe.any():
+        return s
+    out = s.copy()
+    out[maybe] = s[maybe].str.replace(PNR_LIKE.pattern, MASK, regex=True)
+    return out
 
 
 def normalise(values: pd.Series) -> pd.Series:

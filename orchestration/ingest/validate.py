@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,22 +28,24 @@ class Validated:
 
 
 class _Problems:
-    """Collects (mask, column, reason-per-row) in rule order."""
+    """Collects (broken mask, column, reason) in rule order.
+
+    A reason is a string or a function of the broken row positions, so the
+    (masked) values quoted in reasons are formatted for broken rows only:
+    a clean national file costs nothing here."""
 
     def __init__(self, n: int):
         self.n = n
         self.first_column = np.full(n, None, dtype=object)
-        self.reasons: list[tuple[np.ndarray, pd.Series]] = []
+        self.reasons: list[tuple[np.ndarray, str | Callable[[np.ndarray], pd.Series]]] = []
 
-    def add(self, broken, column: str, reason) -> None:
+    def add(self, broken, column: str, reason: str | Callable[[np.ndarray], pd.Series]) -> None:
         broken = np.asarray(broken, dtype=bool)
         if not broken.any():
             return
         unset = broken & pd.isna(self.first_column)
         self.first_column[unset] = column
-        if isinstance(reason, str):
-            reason = pd.Series(reason, index=range(self.n))
-        self.reasons.append((broken, reason.reset_index(drop=True)))
+        self.reasons.append((broken, reason))
 
     @property
     def broken(self) -> np.ndarray:
@@ -55,13 +58,23 @@ class _Problems:
         texts: list[list[str]] = [[] for _ in rows]
         pos = {r: i for i, r in enumerate(rows)}
         for mask, reason in self.reasons:
-            for r in np.flatnonzero(mask):
-                texts[pos[r]].append(str(reason.iloc[r]))
+            idx = np.flatnonzero(mask)
+            values = [reason] * len(idx) if isinstance(reason, str) else list(reason(idx))
+            for r, text in zip(idx, values):
+                texts[pos[r]].append(str(text))
         return ["; ".join(t) for t in texts]
 
 
 def _quoted(values: pd.Series) -> pd.Series:
     return "'" + identity.mask_series(values).fillna("") + "'"
+
+
+def _value_reason(name: str, values: pd.Series, text) -> Callable[[np.ndarray], pd.Series]:
+    """`name: '<value>' text` for the broken rows; text may be a Series too."""
+    def build(idx: np.ndarray) -> pd.Series:
+        tail = text.iloc[idx].to_numpy() if isinstance(text, pd.Series) else text
+        return f"{name}: " + _quoted(values.iloc[idx]).to_numpy() + tail
+    return build
 
 
 def parse_date(s: pd.Series) -> pd.Series:
@@ -101,39 +114,39 @@ def _column(col: Column, s: pd.Series, month: str, problems: _Problems) -> pd.Se
         out = s
         if col.kind == "kommunkod":
             bad = present & ~s.str.fullmatch(r"\d{4}").fillna(False)
-            problems.add(bad, name, f"{name}: " + _quoted(s) + " is not a 4-digit kommunkod")
+            problems.add(bad, name, _value_reason(name, s, " is not a 4-digit kommunkod"))
         if col.choices:
             canon = {c.lower(): c for c in col.choices}
             out = s.str.lower().map(canon).astype("string")
             bad = present & out.isna()
-            problems.add(bad, name, f"{name}: " + _quoted(s) + f" is not one of {', '.join(col.choices)}")
+            problems.add(bad, name, _value_reason(name, s, f" is not one of {', '.join(col.choices)}"))
         return out
     if col.kind == "jn":
         up = s.str.upper()
         bad = present & ~up.isin(["J", "N"])
-        problems.add(bad, name, f"{name}: " + _quoted(s) + " is not J or N")
+        problems.add(bad, name, _value_reason(name, s, " is not J or N"))
         return up.map({"J": True, "N": False}).astype("boolean")
     if col.kind in ("date", "timestamp"):
         parsed = parse_date(s) if col.kind == "date" else parse_timestamp(s)
         fmt = "YYYY-MM-DD or YYYYMMDD" if col.kind == "date" else "YYYY-MM-DD HH:MM[:SS]"
         bad = present & parsed.isna()
-        problems.add(bad, name, f"{name}: " + _quoted(s) + f" is not a valid {col.kind} ({fmt})")
+        problems.add(bad, name, _value_reason(name, s, f" is not a valid {col.kind} ({fmt})"))
         if col.in_month:
             start, end = _month_bounds(month)
             outside = parsed.notna() & ((parsed < start) | (parsed >= end))
-            problems.add(outside, name, f"{name}: " + _quoted(s) + f" lies outside the reporting month {month}")
+            problems.add(outside, name, _value_reason(name, s, f" lies outside the reporting month {month}"))
         tomorrow = pd.Timestamp(dt.date.today() + dt.timedelta(days=1))
-        problems.add(parsed.notna() & (parsed >= tomorrow), name, f"{name}: " + _quoted(s) + " lies in the future")
+        problems.add(parsed.notna() & (parsed >= tomorrow), name, _value_reason(name, s, " lies in the future"))
         return parsed  # dates stay datetime64 here; the INSERT casts to DATE
     if col.kind in ("int", "decimal"):
         parsed = parse_number(s, integer=col.kind == "int")
         word = "an integer" if col.kind == "int" else "a number (decimal comma or point)"
         bad = present & parsed.isna()
-        problems.add(bad, name, f"{name}: " + _quoted(s) + f" is not {word}")
+        problems.add(bad, name, _value_reason(name, s, f" is not {word}"))
         if col.min is not None:
-            problems.add(parsed.notna() & (parsed < col.min), name, f"{name}: " + _quoted(s) + f" is below {col.min:g}")
+            problems.add(parsed.notna() & (parsed < col.min), name, _value_reason(name, s, f" is below {col.min:g}"))
         if col.max is not None:
-            problems.add(parsed.notna() & (parsed > col.max), name, f"{name}: " + _quoted(s) + f" is above {col.max:g}")
+            problems.add(parsed.notna() & (parsed > col.max), name, _value_reason(name, s, f" is above {col.max:g}"))
         return parsed.astype("Int64") if col.kind == "int" else parsed.astype("Float64")
     raise ValueError(f"unknown column kind {col.kind}")
 
@@ -152,7 +165,7 @@ def _cross_rules(extract: Extract, typed: dict, problems: _Problems) -> None:
     if "yrkesgrupp_code" in rules:
         y = typed["yrkesgrupp"]
         bad = (y.notna() & ~y.str.fullmatch(r"XS9\d\d").fillna(False)).to_numpy()
-        problems.add(bad, "yrkesgrupp", "yrkesgrupp: " + _quoted(y) + " is not an SKR code XS9nn")
+        problems.add(bad, "yrkesgrupp", _value_reason("yrkesgrupp", y, " is not an SKR code XS9nn"))
 
 
 def _duplicates(extract: Extract, strings: pd.DataFrame, lines: np.ndarray, problems: _Problems) -> None:
@@ -161,8 +174,8 @@ def _duplicates(extract: Extract, strings: pd.DataFrame, lines: np.ndarray, prob
         dup = (s.notna() & s.duplicated(keep="first")).to_numpy()
         if dup.any():
             first_line = pd.Series(lines, index=s.index).groupby(s.to_numpy()).transform("min")
-            reason = f"{name}: " + _quoted(s) + " repeats the value first given on line " + first_line.astype(str)
-            problems.add(dup, name, reason)
+            problems.add(dup, name, _value_reason(name, s, " repeats the value first given on line "
+                                                  + first_line.astype(str)))
 
 
 def _json_string(s: pd.Series) -> pd.Series:
