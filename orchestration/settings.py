@@ -35,10 +35,12 @@ class Settings:
     warehouse: Path
     serving_dir: Path
     archive_dir: Path
+    datadocs_dir: Path
     dagster_home: Path
     pseudonym_key: str
     env: str
     first_month: str
+    suppression_threshold: int
 
     @property
     def using_demo_key(self) -> bool:
@@ -54,10 +56,12 @@ class Settings:
             warehouse=_path("NARAVARD_WAREHOUSE", data / "warehouse" / "naravard.duckdb"),
             serving_dir=_path("NARAVARD_SERVING_DIR", data / "serving"),
             archive_dir=_path("NARAVARD_ARCHIVE_DIR", data / "archive"),
+            datadocs_dir=_path("NARAVARD_DATADOCS_DIR", data / "datadocs"),
             dagster_home=_path("DAGSTER_HOME", PROJECT_ROOT / "dagster_home"),
             pseudonym_key=key,
             env=env,
             first_month=os.environ.get("NARAVARD_FIRST_MONTH", "2023-01"),
+            suppression_threshold=int(os.environ.get("NARAVARD_SUPPRESSION_THRESHOLD", "5")),
         )
         settings.check_key()
         return settings
@@ -81,6 +85,7 @@ class Settings:
         os.environ["NARAVARD_WAREHOUSE"] = str(self.warehouse)
         os.environ["NARAVARD_SERVING_DIR"] = str(self.serving_dir)
         os.environ["NARAVARD_ARCHIVE_DIR"] = str(self.archive_dir)
+        os.environ["NARAVARD_DATADOCS_DIR"] = str(self.datadocs_dir)
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
 
 

@@ -1,5 +1,6 @@
 """dbt models as Dagster assets, grouped by layer; dbt tests become asset checks."""
 
+import json
 import os
 import subprocess
 import sys
@@ -69,7 +70,10 @@ def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     # so a source that has not delivered yet is "no data", not a crash.
     with warehouse.connect() as con:
         ensure_schema(con)
-    yield from dbt.cli(["build"], context=context).stream()
+    # The disclosure threshold is one setting for dbt and for publishing.
+    threshold = Settings.from_env().suppression_threshold
+    args = ["build", "--vars", json.dumps({"suppression_threshold": threshold})]
+    yield from dbt.cli(args, context=context).stream()
 
 
 def dbt_resource() -> DbtCliResource:
