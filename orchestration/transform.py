@@ -31,11 +31,23 @@ def dbt_env() -> dict[str, str]:
     return env
 
 
+def _newest_source_mtime() -> float:
+    """Newest change to anything dbt parses (models, macros, seeds, yml)."""
+    newest = 0.0
+    for folder in ("models", "macros", "seeds", "tests", "analyses"):
+        for p in (DBT_PROJECT_DIR / folder).rglob("*"):
+            if p.is_file():
+                newest = max(newest, p.stat().st_mtime)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        newest = max(newest, (DBT_PROJECT_DIR / name).stat().st_mtime)
+    return newest
+
+
 def ensure_manifest(force: bool = False) -> Path:
-    """`dbt parse` when the manifest is missing (a fresh clone) or forced.
-    `dagster dev` re-parses on its own through prepare_if_dev()."""
+    """`dbt parse` when the manifest is missing (a fresh clone) or older than
+    the dbt project (an edited model would otherwise be unknown to Dagster)."""
     manifest = dbt_project.manifest_path
-    if force or not manifest.exists():
+    if force or not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
         subprocess.run(
             [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
              "--profiles-dir", str(DBT_PROJECT_DIR)],

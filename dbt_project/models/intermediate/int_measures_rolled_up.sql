@@ -31,52 +31,84 @@ kommuner as (
     select * from {{ ref('int_kommuner_mapped_to_region') }}
 ),
 
+{#-
+  Only codes travel through the aggregation; names are joined to the (few)
+  result rows afterwards, and the 64-character person keys are replaced by a
+  128-bit digest (compact_key). On a region's 24 months the wide version ran
+  out of DuckDB's memory limit.
+-#}
 located as (
     select
         facts.measure_id,
         facts.period,
-        facts.item_key,
+        {{ compact_key('facts.item_key') }} as item_key,
         facts.amount,
         facts.hsa_id,
-        coalesce(enheter.enhetsnamn, {{ dbt.concat(['facts.hsa_id', "' (okänd enhet)'"]) }}) as enhetsnamn,
         -- Health-centre facts: the registry's kommun (NULL for an unknown unit).
-        case when facts.hsa_id is not null then enheter.kommunkod else facts.kommunkod end as kommunkod
+        case when facts.hsa_id is not null then enheter.kommunkod else facts.kommunkod end as kommunkod,
+        kommuner.lansdel,
+        kommuner.regionkod
     from facts
     left join enheter
         on enheter.hsa_id = facts.hsa_id
+    left join kommuner
+        on kommuner.kommunkod = (case when facts.hsa_id is not null then enheter.kommunkod else facts.kommunkod end)
 ),
 
-geo as (
-    select
-        located.*,
-        coalesce(kommuner.kommun, {{ dbt.concat(['located.kommunkod', "' (okänd kommun)'"]) }}) as kommun,
-        kommuner.lansdel,
-        kommuner.regionkod,
-        kommuner.region
+{#- level, unit_id column -#}
+{%- set levels = [('vardenhet', 'hsa_id'), ('kommun', 'kommunkod'), ('lansdel', 'lansdel'), ('region', 'regionkod')] %}
+
+{#-
+  Distinct persons are counted in two steps (select distinct, then count)
+  rather than count(distinct ...) per group, which keeps a hash set per group
+  in memory; a plain distinct can spill to disk.
+-#}
+amounts as (
+{% for level, unit_id in levels %}
+    select measure_id, period, '{{ level }}' as level, {{ unit_id }} as unit_id, sum(amount) as amount
     from located
-    left join kommuner
-        on kommuner.kommunkod = located.kommunkod
+    where {{ unit_id }} is not null and item_key is null
+    group by measure_id, period, {{ unit_id }}
+
+    union all
+
+    select measure_id, period, '{{ level }}' as level, unit_id, count(*) as amount
+    from (
+        select distinct measure_id, period, {{ unit_id }} as unit_id, item_key
+        from located
+        where {{ unit_id }} is not null and item_key is not null
+    ) as persons
+    group by measure_id, period, unit_id
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
+),
+
+names as (
+    select 'vardenhet' as level, hsa_id as unit_id, enhetsnamn as unit_name from enheter
+    union all
+    select 'kommun', kommunkod, kommun from kommuner
+    union all
+    select distinct 'lansdel', lansdel, lansdel from kommuner where lansdel is not null
+    union all
+    select distinct 'region', regionkod, region from kommuner
 )
 
-{#- level, unit_id column, unit_name column -#}
-{%- set levels = [
-    ('vardenhet', 'hsa_id', 'enhetsnamn'),
-    ('kommun', 'kommunkod', 'kommun'),
-    ('lansdel', 'lansdel', 'lansdel'),
-    ('region', 'regionkod', 'region'),
-] %}
-
-{% for level, unit_id, unit_name in levels %}
 select
-    measure_id,
-    period,
-    '{{ level }}' as level,
-    {{ unit_id }} as unit_id,
-    {{ unit_name }} as unit_name,
-    -- Each fact has either an amount or an item_key (see the models' tests).
-    coalesce(sum(amount), 0) + count(distinct item_key) as amount
-from geo
-where {{ unit_id }} is not null
-group by measure_id, period, {{ unit_id }}, {{ unit_name }}
-{% if not loop.last %}union all{% endif %}
-{% endfor %}
+    amounts.measure_id,
+    amounts.period,
+    amounts.level,
+    amounts.unit_id,
+    coalesce(
+        names.unit_name,
+        case amounts.level
+            when 'vardenhet' then {{ dbt.concat(['amounts.unit_id', "' (okänd enhet)'"]) }}
+            when 'kommun' then {{ dbt.concat(['amounts.unit_id', "' (okänd kommun)'"]) }}
+            else amounts.unit_id
+        end
+    ) as unit_name,
+    sum(amounts.amount) as amount
+from amounts
+left join names
+    on names.level = amounts.level
+   and names.unit_id = amounts.unit_id
+group by amounts.measure_id, amounts.period, amounts.level, amounts.unit_id, names.unit_name

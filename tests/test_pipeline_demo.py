@@ -1,0 +1,141 @@
+"""The whole pipeline, headless, on the full demo data set: what `make run` does.
+
+The region's own reported figures (Region Västerbotten's 2024 report to
+Socialstyrelsen, CONTRACTS.md section 3) are the expected answers, not the
+code's output: T1 73 % / 76 %, T2 77 % / 80 %, K1 10 % (about 28 100 persons)
+at the end of 2024, V1 28 % / 31 %.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration import privacy
+from orchestration.demo import write_demo_data
+from tests.conftest import TEST_KEY
+
+NARAVARD = str(Path(sys.executable).parent / "naravard")
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo_run")
+    manifest = write_demo_data(root / "landing", scale=1.0)
+    env = dict(os.environ)
+    env.update({
+        "NARAVARD_LANDING_DIR": str(root / "landing"),
+        "NARAVARD_WAREHOUSE": str(root / "warehouse" / "naravard.duckdb"),
+        "NARAVARD_SERVING_DIR": str(root / "serving"),
+        "NARAVARD_ARCHIVE_DIR": str(root / "archive"),
+        "NARAVARD_DATADOCS_DIR": str(root / "datadocs"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        "NARAVARD_PSEUDONYM_KEY": TEST_KEY,
+    })
+    proc = subprocess.run([NARAVARD, "run", "--log-level", "WARNING"], env=env, capture_output=True, text=True,
+                          timeout=1800)
+    (root / "run.out").write_text(proc.stdout + proc.stderr)
+    return root, manifest, proc
+
+
+def _con(root: Path):
+    return duckdb.connect(str(root / "warehouse" / "naravard.duckdb"), read_only=True)
+
+
+def test_run_succeeds_and_is_in_the_dagster_instance(demo_run):
+    root, _, proc = demo_run
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "succeeded" in proc.stdout
+    instance = dg.DagsterInstance.from_ref(dg.InstanceRef.from_dir(str(root / "dagster_home")))
+    runs = instance.get_runs()
+    assert len(runs) == 1 and runs[0].is_success and runs[0].tags.get("naravard/trigger") == "cli"
+
+
+def _yearly(con, indicator: str, year: str) -> float:
+    num, den = con.execute(
+        "SELECT sum(numerator), sum(denominator) FROM marts.indikatorer "
+        "WHERE indicator_id = ? AND level = 'region' AND unit_id = '24' AND period LIKE ?",
+        [indicator, f"{year}-%"]).fetchone()
+    return num / den
+
+
+def test_region_figures_match_what_the_region_reported(demo_run):
+    root, _, _ = demo_run
+    con = _con(root)
+    assert _yearly(con, "T1_TELEFON_SAMMA_DAG", "2023") == pytest.approx(0.73, abs=0.01)
+    assert _yearly(con, "T1_TELEFON_SAMMA_DAG", "2024") == pytest.approx(0.76, abs=0.01)
+    assert _yearly(con, "T2_BEDOMNING_3_DAGAR", "2023") == pytest.approx(0.77, abs=0.01)
+    assert _yearly(con, "T2_BEDOMNING_3_DAGAR", "2024") == pytest.approx(0.80, abs=0.01)
+    k1 = con.execute("SELECT numerator, denominator, value FROM marts.indikatorer WHERE indicator_id = "
+                     "'K1_FAST_LAKARKONTAKT' AND level = 'region' AND period = '2024-12'").fetchone()
+    assert k1[2] == pytest.approx(0.10, abs=0.01)
+    assert k1[0] == pytest.approx(28_100, abs=1_500)
+    assert k1[1] == pytest.approx(279_000, rel=0.02)
+    v1 = dict(con.execute("SELECT period, value FROM marts.indikatorer WHERE indicator_id = 'V1_VHU_DELTAGANDE' "
+                          "AND level = 'region'").fetchall())
+    assert v1["2023"] == pytest.approx(0.28, abs=0.01)
+    assert v1["2024"] == pytest.approx(0.31, abs=0.01)
+
+
+def test_every_indicator_at_its_levels(demo_run):
+    root, _, _ = demo_run
+    con = _con(root)
+    levels = {(i, lv) for i, lv in con.execute("SELECT DISTINCT indicator_id, level FROM marts.indikatorer").fetchall()}
+    for ind in ["T1_TELEFON_SAMMA_DAG", "T2_BEDOMNING_3_DAGAR", "K1_FAST_LAKARKONTAKT", "K2_LISTADE_PER_SPECIALIST",
+                "K3_RIKTVARDE_TACKNING", "V1_VHU_DELTAGANDE", "V2_VHU_FAR_VID_LAG_AKTIVITET"]:
+        assert {(ind, lv) for lv in ("region", "lansdel", "kommun", "vardenhet")} <= levels
+    for ind in ["A1_MANGAKARE_PER_1000", "A2_MANGAKARE_ANDEL_UPPDRAG", "A3_MANGAKARE_MED_FAST_LAKARE"]:
+        assert {(ind, lv) for lv in ("region", "lansdel", "kommun")} <= levels
+        assert (ind, "vardenhet") not in levels
+    # the 15 kommuner of Region Västerbotten each have a K1 row at 2024-12
+    assert con.execute("SELECT count(*) FROM marts.indikatorer WHERE indicator_id = 'K1_FAST_LAKARKONTAKT' "
+                       "AND level = 'kommun' AND period = '2024-12'").fetchone()[0] == 15
+
+
+def test_every_file_loaded_and_counts_reconcile(demo_run):
+    root, manifest, _ = demo_run
+    con = _con(root)
+    log = con.execute("SELECT file_name, status, rows_read, rows_loaded, rows_set_aside FROM raw._load_log").fetchall()
+    assert len(log) == len(manifest["files"])
+    assert all(status == "loaded" for _, status, *_ in log)
+    assert all(read == loaded + aside and aside == 0 for _, _, read, loaded, aside in log)
+    # rows in the file (from the generator) = rows loaded
+    by_name = {Path(rel).name: meta["rows"] for rel, meta in manifest["files"].items()}
+    assert {name: loaded for name, _, _, loaded, _ in log} == by_name
+    # every delivered file archived as received
+    archived = {p.name.split("__", 1)[1] for p in (root / "archive").rglob("*.csv")}
+    assert archived == set(by_name)
+
+
+def test_no_clear_personnummer_in_warehouse_serving_or_event_log(demo_run):
+    root, _, _ = demo_run
+    needles = privacy.needles_from_landing(root / "landing")
+    assert len(needles) > 100_000  # the scanner really has the input's numbers to look for
+    leaks = privacy.scan_duckdb(root / "warehouse" / "naravard.duckdb", needles)
+    leaks += privacy.scan_files(root / "serving", needles)
+    instance = dg.DagsterInstance.from_ref(dg.InstanceRef.from_dir(str(root / "dagster_home")))
+    for run in instance.get_runs():
+        leaks += privacy.scan_event_log(instance, run.run_id, needles)
+    leaks += privacy.scan_files(root / "dagster_home", needles)
+    assert leaks == []
+
+
+def test_scanner_finds_a_planted_personnummer(demo_run, tmp_path):
+    """The privacy test above would be worthless if the scanner could not see a leak."""
+    root, _, _ = demo_run
+    planted = next(iter(privacy.tokens_in_file(next((root / "landing" / "listning").glob("listning_*.csv")))))
+    needles = privacy.needle_forms({planted})
+    db = tmp_path / "leaky.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE SCHEMA marts; CREATE TABLE marts.x (note VARCHAR)")
+    con.execute("INSERT INTO marts.x VALUES (?)", [json.dumps({"pnr": planted})])
+    con.close()
+    assert [str(leak) for leak in privacy.scan_duckdb(db, needles)] == ["leaky.duckdb:marts.x.note: 1 clear personnummer"]
+    (tmp_path / "page.html").write_text(f"<td>{planted[:8]}-{planted[-4:]}</td>")
+    assert len(privacy.scan_files(tmp_path, needles)) == 2  # the page and the DuckDB file
