@@ -1,6 +1,6 @@
 # naravard: `make run` and `make test` work on a fresh machine with Python 3.11.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.9
 VENV := .venv
 BIN := $(VENV)/bin
