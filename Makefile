@@ -46,7 +46,8 @@ dev: setup
 
 docs: setup
 	cd dbt_project && NARAVARD_WAREHOUSE=$${NARAVARD_WAREHOUSE:-$(abspath data/warehouse/naravard.duckdb)} \
-	  ../$(BIN)/dbt docs generate --profiles-dir . && echo "open dbt_project/target/index.html, or: make docs-serve"
+	  ../$(BIN)/dbt docs generate --static --profiles-dir . --quiet
+	@echo "dbt docs: open dbt_project/target/static_index.html in a browser (one self-contained file, works offline)"
 
 clean:
 	rm -rf data dagster_home dbt_project/target dbt_project/logs
