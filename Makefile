@@ -12,6 +12,9 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := False
 export UV_PYTHON := $(PYTHON)
+# One Dagster instance for the UI, the daemon and headless runs, so runs of
+# `naravard run` show in the UI's history (CONTRACTS.md section 1).
+export DAGSTER_HOME ?= $(abspath dagster_home)
 
 .PHONY: run test dev setup demo-data bench clean contract docs
 
@@ -42,7 +45,8 @@ test: setup
 	$(BIN)/pytest
 
 dev: setup
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	@$(BIN)/python -c "from orchestration.cli import ensure_dagster_home; from orchestration.settings import Settings; ensure_dagster_home(Settings.from_env())"
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 docs: setup
 	cd dbt_project && NARAVARD_WAREHOUSE=$${NARAVARD_WAREHOUSE:-$(abspath data/warehouse/naravard.duckdb)} \

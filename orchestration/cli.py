@@ -1,6 +1,7 @@
 """`naravard`: the headless commands (CONTRACTS.md section 1).
 
     naravard run                      ingest the landing folder, build, check, publish
+    naravard backfill --from YYYY-MM --to YYYY-MM   the same for a range of months (re-ingest them)
     naravard demo-data --out DIR      write the demo landing folder
 """
 from __future__ import annotations
@@ -14,16 +15,25 @@ from pathlib import Path
 
 from orchestration.settings import ConfigurationError, Settings, quiet_telemetry
 
-DAGSTER_YAML = """# Written by naravard. Nothing here may call home.
+DAGSTER_YAML_MARK = "# Written by naravard."
+DAGSTER_YAML = DAGSTER_YAML_MARK + """ Nothing here may call home.
+# Remove the line above to keep your own edits (naravard then leaves this file alone).
 telemetry:
   enabled: false
+# DuckDB allows one writer: the daemon starts one run at a time (sensor, schedule,
+# backfill and UI runs wait in the queue). A `naravard run` counts as a run too.
+# See docs/operations.md.
+concurrency:
+  runs:
+    max_concurrent_runs: 1
 """
 
 
 def ensure_dagster_home(settings: Settings) -> None:
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     cfg = settings.dagster_home / "dagster.yaml"
-    if not cfg.exists():
+    # A file an earlier naravard wrote is brought up to date; one without the mark is the user's.
+    if not cfg.exists() or (cfg.read_text().startswith(DAGSTER_YAML_MARK) and cfg.read_text() != DAGSTER_YAML):
         cfg.write_text(DAGSTER_YAML)
 
 
@@ -63,39 +73,118 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not months:
         print(f"naravard: no loadable extract in {settings.landing_dir}", file=sys.stderr)
         return 2
+    return execute_months(settings, months[0], months[-1], "cli", args.log_level)
 
+
+def execute_months(settings: Settings, first: str, last: str, trigger: str, log_level: str) -> int:
+    """One run of naravard_full over the months first..last in the instance of DAGSTER_HOME
+    (shared by `run` and `backfill`), then the alerts of that run."""
     import dagster as dg
 
+    from orchestration.alerts import AlertSettings
+    from orchestration.automation.concurrency import WarehouseInUse, claim_instance
     from orchestration.definitions import defs
 
+    AlertSettings.from_env()  # a misconfigured alert channel stops us before the run, not after
     with single_writer(settings.warehouse):
         instance = dg.DagsterInstance.get()
+        try:
+            for run_id in claim_instance(instance, settings.warehouse):
+                print(f"naravard: run {run_id} was left unfinished by a naravard process that died; marked it failed",
+                      file=sys.stderr)
+        except WarehouseInUse as e:
+            raise SystemExit(f"naravard: {e}") from None
         job = defs.resolve_job_def("naravard_full")
-        print(f"naravard: running months {months[0]}..{months[-1]} from {settings.landing_dir}")
+        print(f"naravard: running months {first}..{last} from {settings.landing_dir}")
         result = job.execute_in_process(
             instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             tags={
-                "dagster/asset_partition_range_start": months[0],
-                "dagster/asset_partition_range_end": months[-1],
-                "naravard/trigger": "cli",
+                "dagster/asset_partition_range_start": first,
+                "dagster/asset_partition_range_end": last,
+                "naravard/trigger": trigger,
+                "naravard/warehouse": str(settings.warehouse),
             },
             raise_on_error=False,
         )
-    return report(result, settings)
+    code = report(result, settings)
+    send_alerts(instance, result.run_id)
+    return code
+
+
+def send_alerts(instance, run_id: str) -> None:
+    """After a headless run, the alerts the daemon's sensors would send (orchestration/alerts):
+    one per failing check (ERROR; WARN if NARAVARD_ALERT_ON_WARN) and one if the run failed."""
+    from orchestration.alerts import alert_run
+
+    try:
+        sent = alert_run(instance, run_id)
+    except Exception as e:  # noqa: BLE001 - alerting must never change the run's outcome
+        print(f"naravard: alerting failed: {e}", file=sys.stderr)
+        return
+    for alert, deliveries in sent:
+        how = (", ".join(d.channel + ("" if d.ok else f" FAILED ({d.detail})") for d in deliveries)
+               or "not sent: set NARAVARD_ALERT_WEBHOOK_URL or NARAVARD_SMTP_HOST")
+        print(f"naravard: alert: {alert.title} [{how}]", file=sys.stderr if any(not d.ok for d in deliveries)
+              else sys.stdout)
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Re-ingest the months first..last (every extract present in landing), rebuild and publish."""
+    from orchestration.partitions import valid_months
+
+    settings = Settings.from_env()
+    settings.export()
+    ensure_dagster_home(settings)
+    months = valid_months()
+    for m in (args.first, args.last):
+        if m not in months:
+            print(f"naravard: {m} is not a reporting month: expected YYYY-MM from {months[0]} to {months[-1]} "
+                  "(the last complete month)", file=sys.stderr)
+            return 2
+    if args.first > args.last:
+        print(f"naravard: --from {args.first} is after --to {args.last}", file=sys.stderr)
+        return 2
+    present, _ = months_to_run(settings)
+    if not any(args.first <= m <= args.last for m in present):
+        print(f"naravard: no loadable extract for {args.first}..{args.last} in {settings.landing_dir}",
+              file=sys.stderr)
+        return 2
+    return execute_months(settings, args.first, args.last, "backfill", args.log_level)
 
 
 def report(result, settings: Settings) -> int:
-    failed = [e for e in result.all_events if e.is_step_failure]
+    """Exit code and messages of a run: non-zero when a step failed or a blocking ERROR
+    check held back publishing (naming the check, asset and partition); 0 with WARN findings."""
+    from orchestration.quality.run_report import failed_checks, published_serving, skipped_steps
+
+    checks = failed_checks(result)
+    errors = [c for c in checks if c.severity == "ERROR"]
+    warns = [c for c in checks if c.severity == "WARN"]
+    docs = settings.datadocs_dir / "index.html"
     if result.success:
         print(f"naravard: run {result.run_id} succeeded; warehouse {settings.warehouse}; "
               f"serving copy in {settings.serving_dir}")
+        for c in errors:  # non-blocking: contract breaks the loader contained
+            print(f"naravard: {c.line()}")
+        if warns:
+            print(f"naravard: {len(warns)} check(s) with WARN (published anyway; the gaps are in marts.dq_findings, "
+                  f"the validations in {docs}):")
+            for c in warns:
+                print(f"naravard:   {c.line()}")
         return 0
-    for e in failed:
+    for e in (e for e in result.all_events if e.is_step_failure):
         err = e.step_failure_data.error
         print(f"naravard: step {e.step_key} failed: {err.message.strip() if err else 'unknown error'}",
               file=sys.stderr)
-    print(f"naravard: run {result.run_id} FAILED; nothing new was published. See the run in the Dagster UI "
+    for c in errors:
+        print(f"naravard: {c.line()}", file=sys.stderr)
+    skipped = skipped_steps(result)
+    if skipped:
+        print(f"naravard: not run because of the failure: {', '.join(skipped)}", file=sys.stderr)
+    outcome = ("the serving copy was published before the failure" if published_serving(result)
+               else "nothing new was published (the serving copy was not replaced)")
+    print(f"naravard: run {result.run_id} FAILED; {outcome}. Data Docs: {docs}. See the run in the Dagster UI "
           "(make dev).", file=sys.stderr)
     return 1
 
@@ -124,6 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                      help="console log level of the Dagster run (the UI keeps every event)")
     run.set_defaults(func=cmd_run)
+
+    backfill = sub.add_parser("backfill", help="ingest a range of months again, then build, check and publish")
+    backfill.add_argument("--from", dest="first", required=True, metavar="YYYY-MM", help="first reporting month")
+    backfill.add_argument("--to", dest="last", required=True, metavar="YYYY-MM", help="last reporting month")
+    backfill.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                          help="console log level of the Dagster run (the UI keeps every event)")
+    backfill.set_defaults(func=cmd_backfill)
 
     demo = sub.add_parser("demo-data", help="write realistic demo extracts for Region Västerbotten")
     demo.add_argument("--out", required=True, help="landing folder to write")

@@ -8,8 +8,16 @@ from orchestration.settings import Settings, quiet_telemetry
 quiet_telemetry()
 Settings.from_env().export()  # absolute paths for dbt and child processes
 
+from orchestration.automation import (  # noqa: E402  (schedules, sensors, alerts: docs/operations.md)
+    automation_assets,
+    automation_jobs,
+    automation_schedules,
+    automation_sensors,
+)
 from orchestration.ingest.assets import ingest_assets, landing_inventory  # noqa: E402
 from orchestration.publish import serving_copy  # noqa: E402
+from orchestration.quality import quality_checks  # noqa: E402
+from orchestration.report.asset import rapport  # noqa: E402
 from orchestration.resources import WarehouseResource  # noqa: E402
 from orchestration.transform import dbt_resource, naravard_dbt_assets  # noqa: E402
 
@@ -22,8 +30,11 @@ full_pipeline_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[landing_inventory, *ingest_assets, naravard_dbt_assets, serving_copy],
-    jobs=[full_pipeline_job],
+    assets=[landing_inventory, *ingest_assets, naravard_dbt_assets, serving_copy, rapport, *automation_assets],
+    asset_checks=quality_checks,
+    jobs=[full_pipeline_job, *automation_jobs],
+    schedules=automation_schedules,
+    sensors=automation_sensors,
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
     # DuckDB has one writer; the multiprocess executor also costs 5-7 s per
     # step on two cores (DESIGN.md). Steps run one after another in-process.

@@ -45,7 +45,8 @@ def _newest_source_mtime() -> float:
 
 def ensure_manifest(force: bool = False) -> Path:
     """`dbt parse` when the manifest is missing (a fresh clone) or older than
-    the dbt project (an edited model would otherwise be unknown to Dagster)."""
+    the dbt project (an edited model would otherwise be unknown to Dagster;
+    this also serves `dagster dev`)."""
     manifest = dbt_project.manifest_path
     if force or not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
         subprocess.run(
@@ -72,7 +73,8 @@ class NaravardTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-dbt_project.prepare_if_dev()
+# Not dbt_project.prepare_if_dev(): it looks for a bare `dbt` on PATH, and
+# ensure_manifest() already re-parses whenever the dbt project changed.
 ensure_manifest()
 
 

@@ -17,11 +17,12 @@ TEST_KEY = "test-key-0123456789abcdef0123456789abcdef"
 
 @pytest.fixture
 def naravard_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point every NARAVARD_* path (and DAGSTER_HOME) into tmp_path."""
+    """Point every NARAVARD_* path (and DAGSTER_HOME) into tmp_path (Data Docs too: the checks write them)."""
     monkeypatch.setenv("NARAVARD_LANDING_DIR", str(tmp_path / "landing"))
     monkeypatch.setenv("NARAVARD_WAREHOUSE", str(tmp_path / "warehouse" / "naravard.duckdb"))
     monkeypatch.setenv("NARAVARD_SERVING_DIR", str(tmp_path / "serving"))
     monkeypatch.setenv("NARAVARD_ARCHIVE_DIR", str(tmp_path / "archive"))
+    monkeypatch.setenv("NARAVARD_DATADOCS_DIR", str(tmp_path / "datadocs"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setenv("NARAVARD_PSEUDONYM_KEY", TEST_KEY)
     (tmp_path / "landing").mkdir()

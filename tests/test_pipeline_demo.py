@@ -52,7 +52,7 @@ def test_run_succeeds_and_is_in_the_dagster_instance(demo_run):
     root, _, proc = demo_run
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "succeeded" in proc.stdout
-    instance = dg.DagsterInstance.from_ref(dg.InstanceRef.from_dir(str(root / "dagster_home")))
+    instance = dg.DagsterInstance.from_config(str(root / "dagster_home"))
     runs = instance.get_runs()
     assert len(runs) == 1 and runs[0].is_success and runs[0].tags.get("naravard/trigger") == "cli"
 
@@ -119,7 +119,7 @@ def test_no_clear_personnummer_in_warehouse_serving_or_event_log(demo_run):
     assert len(needles) > 100_000  # the scanner really has the input's numbers to look for
     leaks = privacy.scan_duckdb(root / "warehouse" / "naravard.duckdb", needles)
     leaks += privacy.scan_files(root / "serving", needles)
-    instance = dg.DagsterInstance.from_ref(dg.InstanceRef.from_dir(str(root / "dagster_home")))
+    instance = dg.DagsterInstance.from_config(str(root / "dagster_home"))
     for run in instance.get_runs():
         leaks += privacy.scan_event_log(instance, run.run_id, needles)
     leaks += privacy.scan_files(root / "dagster_home", needles)

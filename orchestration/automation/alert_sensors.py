@@ -1,0 +1,76 @@
+"""The daemon's alerting: failed checks and failed runs, for every run in the instance.
+
+alerts_failed_checks  reads the check evaluations of runs that have finished
+                      since its cursor and alerts on the failed ones. Needed
+                      because a failed check does not fail its run unless it is
+                      blocking (dagster#29896): a run-failure sensor alone would
+                      never hear of a WARN or non-blocking ERROR check.
+alerts_failed_runs    Dagster's run-failure sensor: one message per failed run.
+
+Both watch every run of the instance (also `naravard run`'s in-process runs,
+which belong to no code location) and send through orchestration.alerts.alert_run,
+which sends each (run, check) once: the CLI's own alerting and these sensors
+never repeat each other. Both are on by default: they only read and send.
+"""
+
+import datetime as dt
+import json
+import time
+
+import dagster as dg
+
+from orchestration.alerts import AlertSettings, alert_run
+
+# Runs are re-read this long after the cursor: a run whose last update was
+# committed just as the previous tick read is not missed. Sending stays exactly
+# once: alert_run remembers what it sent on the run.
+OVERLAP_SECONDS = 120
+RUNS_PER_TICK = 100
+FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
+
+
+def _cursor(text: str | None) -> float | None:
+    return json.loads(text)["after"] if text else None
+
+
+@dg.sensor(
+    name="alerts_failed_checks",
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Alerts (Teams/Slack webhook, e-mail) on failed asset checks of finished runs: ERROR always, WARN "
+    "when NARAVARD_ALERT_ON_WARN=true. One message per check and run.",
+)
+def failed_check_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    after = _cursor(context.cursor)
+    if after is None:
+        # First tick: alert on runs that finish from now on, not on the whole history.
+        context.update_cursor(json.dumps({"after": time.time()}))
+        return dg.SkipReason("started: alerting on check evaluations of runs that finish from now on")
+    settings = AlertSettings.from_env()
+    records = context.instance.get_run_records(
+        filters=dg.RunsFilter(statuses=FINISHED,
+                              updated_after=dt.datetime.fromtimestamp(after - OVERLAP_SECONDS, tz=dt.timezone.utc)),
+        order_by="update_timestamp", ascending=True, limit=RUNS_PER_TICK)
+    sent = []
+    for rec in records:
+        sent += alert_run(context.instance, rec.dagster_run.run_id, settings, run_failure=False)
+        after = max(after, rec.update_timestamp.timestamp())
+    context.update_cursor(json.dumps({"after": after}))
+    for alert, deliveries in sent:
+        how = ", ".join(f"{d.channel} {'ok' if d.ok else 'FAILED: ' + d.detail}" for d in deliveries) or "logged only"
+        context.log.info(f"alert for run {alert.run_id}: {alert.title} ({how})")
+    return dg.SkipReason(f"{len(sent)} alert(s) sent for {len(records)} finished run(s)")
+
+
+@dg.run_failure_sensor(
+    name="alerts_failed_runs",
+    monitor_all_code_locations=True,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Alerts (Teams/Slack webhook, e-mail) when a run fails, naming the failed steps.",
+)
+def failed_run_alerts(context: dg.RunFailureSensorContext) -> None:
+    for alert, deliveries in alert_run(context.instance, context.dagster_run.run_id, AlertSettings.from_env(),
+                                       checks=False):
+        how = ", ".join(f"{d.channel} {'ok' if d.ok else 'FAILED: ' + d.detail}" for d in deliveries) or "logged only"
+        context.log.info(f"alert: {alert.title} ({how})")

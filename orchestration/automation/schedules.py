@@ -1,0 +1,37 @@
+"""The monthly run: marts, checks and publishing, on a cron in Swedish time.
+
+Ingestion is the landing sensor's job (a run per delivery); the monthly run
+rebuilds what depends on the calendar and on all sources together: every dbt
+model and test, the data-quality checks, the late-delivery check, the serving
+copy and the report. By default it runs at 06:00 the day after the delivery
+deadline (NARAVARD_LATE_DAY + 1), so it publishes what arrived in time and its
+late-delivery check names what did not. NARAVARD_MONTHLY_CRON overrides it.
+"""
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.automation.settings import TIMEZONE, AutomationSettings
+from orchestration.ingest.assets import ingest_assets, landing_inventory
+
+MONTHLY_JOB = "naravard_monthly"
+
+_ingestion = dg.AssetSelection.assets(*ingest_assets, landing_inventory)
+
+monthly_job = dg.define_asset_job(
+    MONTHLY_JOB,
+    selection=dg.AssetSelection.all() - _ingestion,
+    description="Build all dbt models and tests, run the data-quality and late-delivery checks, publish the "
+    "serving copy and the report (no ingestion: the landing sensor loads deliveries as they arrive).",
+)
+
+monthly_schedule = dg.ScheduleDefinition(
+    name="monthly_publish",
+    job=monthly_job,
+    cron_schedule=AutomationSettings.from_env().monthly_cron,
+    execution_timezone=TIMEZONE,
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    tags={"naravard/trigger": "schedule"},  # also put on its runs (no execution_fn)
+    description="The monthly marts, checks and publishing run (default 06:00 Europe/Stockholm the day after the "
+    "delivery deadline NARAVARD_LATE_DAY).",
+)

@@ -1,0 +1,29 @@
+"""The report as its own Dagster asset, downstream of the serving copy.
+
+Its own asset so that it shows (and can be re-run) on its own in the UI, and a
+failing chart never holds back the data BI tools read.
+"""
+
+import dagster as dg
+
+from orchestration.publish import SERVING_DB
+from orchestration.report import REPORT_DIR, render
+from orchestration.settings import Settings
+
+
+@dg.asset(
+    key=["serving", "rapport"],
+    deps=[dg.AssetKey(["serving", "naravard"])],
+    group_name="serving",
+    kinds={"html", "plotly"},
+    description="The report people read: serving/rapport/index.html (Swedish; trends per region, länsdel and "
+    "kommun against the targets, health centres, data-quality gaps), made from the serving copy, offline.",
+)
+def rapport(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    serving = Settings.from_env().serving_dir
+    path = render(serving / SERVING_DB, serving / REPORT_DIR)
+    context.log.info(f"report written to {path}")
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(path)),
+        "size_kb": round(path.stat().st_size / 1024),
+    })

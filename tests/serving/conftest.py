@@ -1,0 +1,147 @@
+"""The scenario the serving tests look at: the headless pipeline run twice on small demo data,
+the second time on changed data, with a reader process on the serving file all along.
+
+Run 2 also carries a "canary": a health centre of another region (Funäsdalen,
+Region Jämtland Härjedalen, registered but without demo data) with 3 listed
+persons of whom 2 have a fast läkarkontakt, and 4 calls of which 3 were
+answered the same day. Both denominators are below the threshold 5, so the
+secrets 2 (K1) and 3 (T1) must not be readable anywhere that is published.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from orchestration.demo import write_demo_data
+from tests.conftest import TEST_KEY
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+NARAVARD = str(Path(sys.executable).parent / "naravard")
+THRESHOLD = 5
+SCALE = 0.01
+MONTHS = 13  # the ambulance indicators need a full 365-day window
+LAST_MONTH = "2024-12"
+
+CANARY_UNIT = "SE2321000214-E001002"   # Funäsdalen hälsocentral, kommun 2361 Härjedalen, region 23
+CANARY_KOMMUN = "2361"
+CANARY_REGION = "23"
+CANARY_LISTED = 3
+CANARY_WITH_GP = 2
+CANARY_CALLS = [("2024-12-02", 2, 1), ("2024-12-03", 2, 2)]  # (day, incoming, answered the same day)
+
+
+def luhn(nine: str) -> str:
+    total = 0
+    for i, ch in enumerate(nine):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d // 10 + d % 10
+    return str((10 - total % 10) % 10)
+
+
+def personnummer(birth: str, serial: str) -> str:
+    """12 digits with a valid check digit: birth YYYYMMDD, serial NNN."""
+    return birth + serial + luhn(birth[2:] + serial)
+
+
+def _append_rows(path: Path, encoding: str, values: list[dict]) -> None:
+    """Append rows in the file's own column order and encoding (headers may be upper case)."""
+    raw = path.read_bytes()
+    text = raw.decode(encoding)
+    header = text.lstrip("\ufeff").splitlines()[0].split(";")
+    newline = "\r\n" if b"\r\n" in raw else "\n"
+    lines = [";".join(str(v.get(h.strip().lower(), "")) for h in header) for v in values]
+    path.write_bytes(raw + (newline.join(lines) + newline).encode(encoding))
+
+
+def add_canary(landing: Path, manifest: dict) -> None:
+    enc = manifest["encodings"]
+    listed = [{"personnummer": personnummer("19700101", f"{100 + 2 * i}"), "hsa_id": CANARY_UNIT,
+               "listningsdatum": "2020-01-01", "kommunkod": CANARY_KOMMUN, "sarskilt_boende": "N",
+               "fast_lakarkontakt": "SE2321000214-L000001" if i < CANARY_WITH_GP else "", "fast_vardkontakt": ""}
+              for i in range(CANARY_LISTED)]
+    rel = f"listning/listning_{LAST_MONTH}.csv"
+    _append_rows(landing / rel, enc.get(rel, "utf-8"), listed)
+    calls = [{"hsa_id": CANARY_UNIT, "datum": day, "inkommande_samtal": n, "besvarade_samma_dag": a}
+             for day, n, a in CANARY_CALLS]
+    rel = f"vardgaranti/telefoni_{LAST_MONTH}.csv"
+    _append_rows(landing / rel, enc.get(rel, "utf-8"), calls)
+
+
+@dataclass
+class Scenario:
+    root: Path
+    serving: Path
+    warehouse: Path
+    v1_copy: Path            # the serving file as run 1 left it
+    v1_id: str
+    v2_id: str
+    runs: list[subprocess.CompletedProcess]
+    run2_window: tuple[float, float]
+    reads: list[dict]        # the reader's answers, in order
+
+    @property
+    def serving_db(self) -> Path:
+        return self.serving / "naravard.duckdb"
+
+
+def _publication_id(db: Path) -> str:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT publication_id FROM meta.publication").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def two_runs(tmp_path_factory) -> Scenario:
+    root = tmp_path_factory.mktemp("serving")
+    landing, serving = root / "landing", root / "serving"
+    env = dict(os.environ)
+    env.update({
+        "NARAVARD_LANDING_DIR": str(landing), "NARAVARD_WAREHOUSE": str(root / "warehouse" / "naravard.duckdb"),
+        "NARAVARD_SERVING_DIR": str(serving), "NARAVARD_ARCHIVE_DIR": str(root / "archive"),
+        "NARAVARD_DATADOCS_DIR": str(root / "datadocs"), "DAGSTER_HOME": str(root / "dagster_home"),
+        "NARAVARD_PSEUDONYM_KEY": TEST_KEY, "NARAVARD_SUPPRESSION_THRESHOLD": str(THRESHOLD),
+    })
+    (root / "dagster_home").mkdir()
+    (root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    write_demo_data(landing, scale=SCALE, months=MONTHS, end_month=LAST_MONTH, seed=11)
+
+    log, stop = root / "reads.jsonl", root / "stop-reader"
+    reader = subprocess.Popen([sys.executable, "-m", "tests.serving.reader", str(serving / "naravard.duckdb"),
+                               str(log), str(stop)], cwd=PROJECT_ROOT)
+    runs = []
+    try:
+        def run() -> subprocess.CompletedProcess:
+            proc = subprocess.run([NARAVARD, "run", "--log-level", "WARNING"], env=env, cwd=PROJECT_ROOT,
+                                  capture_output=True, text=True, timeout=900)
+            runs.append(proc)
+            assert proc.returncode == 0, f"naravard run failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+            return proc
+
+        run()
+        v1_copy = root / "v1.duckdb"
+        shutil.copyfile(serving / "naravard.duckdb", v1_copy)  # never written in place, so a whole file
+        # Changed data: every month delivered again from another seed (corrections), plus the canary.
+        manifest = write_demo_data(landing, scale=SCALE, months=MONTHS, end_month=LAST_MONTH, seed=12)
+        add_canary(landing, manifest)
+        started = time.time()
+        run()
+        ended = time.time()
+        time.sleep(1.0)  # a few reads of the final version
+    finally:
+        stop.touch()
+        reader.wait(timeout=60)
+    reads = [json.loads(line) for line in log.read_text().splitlines()]
+    return Scenario(root, serving, root / "warehouse" / "naravard.duckdb", v1_copy, _publication_id(v1_copy),
+                    _publication_id(serving / "naravard.duckdb"), runs, (started, ended), reads)

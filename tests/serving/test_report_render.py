@@ -1,0 +1,124 @@
+"""The report rendered from a small hand-made serving database: Swedish numbers, suppressed cells,
+and the data-quality gaps beside the indicator they concern. Fast: no pipeline, no browser."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.report import render
+from orchestration.report.catalogue import NBSP, number
+from tests.serving import pages
+
+T1 = "T1_TELEFON_SAMMA_DAG"
+K2 = "K2_LISTADE_PER_SPECIALIST"
+IND = [  # indicator, period, level, unit_id, unit_name, numerator, denominator, value, target, suppressed
+    (T1, "2024-01", "region", "24", "Region Västerbotten", 70, 100, 0.70, 1.0, False),
+    (T1, "2024-02", "region", "24", "Region Västerbotten", 75, 100, 0.75, 1.0, False),
+    (T1, "2024-02", "lansdel", "Umeå", "Umeå", 60, 80, 0.75, 1.0, False),
+    (T1, "2024-02", "kommun", "2480", "Umeå", 60, 80, 0.75, 1.0, False),
+    (T1, "2024-02", "kommun", "2403", "Bjurholm", None, 3, None, 1.0, True),
+    (T1, "2024-02", "vardenhet", "SE-A", "Ersboda hälsocentral", None, 4, None, 1.0, True),
+    (T1, "2024-02", "vardenhet", "SE-B", "Ålidhem hälsocentral", 48, 60, 0.80, 1.0, False),
+    (K2, "2024-02", "region", "24", "Region Västerbotten", 12340, 10, 1234.0, 1100.0, False),
+]
+DQ = [  # check_id, source, period, level, unit_id, severity, affected, share, message
+    ("DQ_BEDOMNING_SAKNAS", "vardgaranti", "2024-02", "vardenhet", "SE-B", "WARN", 12, 0.25,
+     "12 kontakter saknar bedömningsdatum"),
+    ("DQ_BEDOMNING_SAKNAS", "vardgaranti", "2024-02", "vardenhet", "SE-A", "WARN", None, None,
+     "Kontakter saknar bedömningsdatum"),
+    ("DQ_FIL_OLASBAR", "vardgaranti", "2024-02", "fil", "telefoni_2024-02.csv", "ERROR", 120, None,
+     "Filen kunde inte läsas"),
+    ("DQ_FAR_SAKNAS", "vhu", "2024", "vardenhet", "SE-B", "WARN", 9, 0.5, "FaR ej registrerat"),
+]
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory) -> str:
+    root = tmp_path_factory.mktemp("report")
+    db = root / "naravard.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE SCHEMA marts; CREATE SCHEMA meta")
+    con.execute("CREATE TABLE marts.indikatorer (indicator_id VARCHAR, period VARCHAR, level VARCHAR, unit_id VARCHAR, "
+                "unit_name VARCHAR, numerator DOUBLE, denominator DOUBLE, value DOUBLE, target DOUBLE, "
+                "suppressed BOOLEAN)")
+    con.executemany("INSERT INTO marts.indikatorer VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", IND)
+    con.execute("CREATE TABLE marts.dq_findings (check_id VARCHAR, source VARCHAR, period VARCHAR, level VARCHAR, "
+                "unit_id VARCHAR, severity VARCHAR, affected DOUBLE, share DOUBLE, message VARCHAR)")
+    con.executemany("INSERT INTO marts.dq_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DQ)
+    con.execute("CREATE TABLE meta.publication AS SELECT 'pub-1' AS publication_id, 'run-1' AS run_id, "
+                "TIMESTAMPTZ '2024-03-05 07:30:00+00' AS published_at, 5.0 AS suppression_threshold")
+    con.close()
+    out = render(db, root / "rapport")
+    assert out == root / "rapport" / "index.html"
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # the temporary is gone
+    return out.read_text(encoding="utf-8")
+
+
+def test_swedish_number_format():
+    assert number(11.25, 1) == "11,3"  # half away from zero, like Excel
+    assert number(1234567) == f"1{NBSP}234{NBSP}567"
+    assert number(-0.04, 1) == "0,0"
+    assert number(None) == "–"
+
+
+def test_page_is_swedish_self_contained_and_dated_in_swedish_time(html):
+    assert '<html lang="sv">' in html
+    assert "plotly.js v" in html[:200_000]  # the library itself is in the page
+    assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html)
+    assert "Publicerad 2024-03-05 08:30" in html  # 07:30 UTC is 08:30 in Stockholm in March
+
+
+def test_overview_shows_the_latest_value_its_change_and_the_target(html):
+    rows = {r[0]: r for r in pages.table_rows(html)["oversikt"][1:]}
+    t1 = rows["Telefonkontakt samma dag"]
+    # gaps: the three vårdgaranti findings of 2024-02 (two health centres, one file)
+    assert t1[1:] == ["2024-02", f"75,0{NBSP}%", f"+5,0{NBSP}p.e.", f"100,0{NBSP}%", "3"]
+    k2 = rows["Listade per specialist i allmänmedicin"]
+    assert k2[2] == f"1{NBSP}234" and k2[4] == f"1{NBSP}100"
+
+
+def test_health_centre_table_marks_suppressed_units_and_counts_their_gaps(html):
+    rows = {r[0]: r for r in pages.table_rows(html)[T1] if r and r[0].endswith("hälsocentral")}
+    assert rows["Ersboda hälsocentral"][1] == "prickad"
+    assert "färre än 5" in rows["Ersboda hälsocentral"]
+    assert rows["Ersboda hälsocentral"][-1] == "1"  # one gap registered for it that month
+    assert rows["Ålidhem hälsocentral"][1] == f"80,0{NBSP}%" and rows["Ålidhem hälsocentral"][-1] == "1"
+    # sorted the Swedish way: E before Å
+    names = [r for r in rows]
+    assert names == ["Ersboda hälsocentral", "Ålidhem hälsocentral"]
+
+
+def test_gaps_stand_beside_the_indicator_of_their_source(html):
+    t1_section = html[html.index(f'id="{T1}"'):html.index(f'id="{K2}"')]
+    assert "12 kontakter saknar bedömningsdatum" in t1_section
+    assert f"12 (25,0{NBSP}%)" in t1_section
+    assert "färre än 5" in t1_section  # the hidden count
+    assert "FaR ej registrerat" not in t1_section  # a VHU gap, not a vårdgaranti one
+    full = pages.table_rows(html)["datakvalitet"]
+    assert full[1][0] == "Fel" and full[1][2] == "DQ_FIL_OLASBAR"  # errors first
+
+
+def test_charts_hold_the_published_values_and_leave_suppressed_ones_empty(html):
+    figs = pages.figures(html)
+    trend = {t["name"]: t for t in figs[f"trend-{T1}"]}
+    assert trend["Region Västerbotten"]["y"] == pytest.approx([70.0, 75.0])
+    assert trend["Mål"]["y"] == pytest.approx([100.0, 100.0])
+    heat = figs[f"kommuner-{T1}"][0]
+    z = dict(zip(heat["y"], (row[heat["x"].index("2024-02")] for row in heat["z"])))
+    assert z["Umeå"] == pytest.approx(75.0) and z["Bjurholm"] is None
+
+
+def test_no_gaps_message_when_a_source_has_none(tmp_path):
+    db = tmp_path / "naravard.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE TABLE marts.indikatorer AS SELECT * FROM (VALUES ('V1_VHU_DELTAGANDE', '2024', 'region', '24', "
+                "'Region Västerbotten', 31.0, 100.0, 0.31, NULL::DOUBLE, false)) t(indicator_id, period, level, "
+                "unit_id, unit_name, numerator, denominator, value, target, suppressed)")
+    con.close()
+    text = Path(render(db, tmp_path / "rapport")).read_text(encoding="utf-8")
+    assert "Inga brister registrerade för vhu." in text
+    assert "Mål: inget fastställt" in text
