@@ -49,8 +49,8 @@ def _run(instance: dg.DagsterInstance) -> str:
 
 
 def _tick(sensor, instance, cursor):
-    data = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=cursor))
-    return data.cursor
+    with dg.build_sensor_context(instance=instance, cursor=cursor) as context:  # closed: see test_schedule
+        return sensor.evaluate_tick(context).cursor
 
 
 def test_daemon_sensors_alert_once_per_failing_check_and_failed_run(alert_env, webhook, mailbox):

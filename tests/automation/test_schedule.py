@@ -42,9 +42,11 @@ def test_default_is_06_00_swedish_time_the_day_after_the_deadline(defs, monkeypa
 
 def test_the_run_builds_marts_checks_and_publishing_without_ingestion(defs, naravard_env):
     schedule = defs.get_repository_def().get_schedule_def("monthly_publish")
-    with dg.DagsterInstance.get() as instance:
-        context = dg.build_schedule_context(
-            instance=instance, scheduled_execution_time=dt.datetime(2025, 3, 16, 6, 0, tzinfo=STOCKHOLM))
+    # Both as context managers: a schedule context left open keeps the instance's
+    # defs-state storage installed after the instance is gone, and a later test's
+    # Definitions load then fails on a dead weakref.
+    with dg.DagsterInstance.get() as instance, dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=dt.datetime(2025, 3, 16, 6, 0, tzinfo=STOCKHOLM)) as context:
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.tags["naravard/trigger"] == "schedule"
     assert schedule.job_name == "naravard_monthly"
