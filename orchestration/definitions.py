@@ -15,6 +15,7 @@ from orchestration.automation import (  # noqa: E402  (schedules, sensors, alert
     automation_sensors,
 )
 from orchestration.ingest.assets import ingest_assets, landing_inventory  # noqa: E402
+from orchestration.privacy_asset import privacy_scan  # noqa: E402
 from orchestration.publish import serving_copy  # noqa: E402
 from orchestration.quality import quality_checks  # noqa: E402
 from orchestration.report.asset import rapport  # noqa: E402
@@ -30,7 +31,8 @@ full_pipeline_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[landing_inventory, *ingest_assets, naravard_dbt_assets, serving_copy, rapport, *automation_assets],
+    assets=[landing_inventory, *ingest_assets, naravard_dbt_assets, serving_copy, rapport, privacy_scan,
+            *automation_assets],
     asset_checks=quality_checks,
     jobs=[full_pipeline_job, *automation_jobs],
     schedules=automation_schedules,

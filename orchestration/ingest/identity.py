@@ -37,7 +37,12 @@ def mask_personnummer(text: str) -> str:
 
 # A cheap first pass (pyarrow's RE2, no look-around) finds the few values
 # that may hold a personnummer; only those go through the exact pattern.
-_MAYBE_PNR = r"\d{6}[-+ ]?\d{4}"
+# PNR_LIKE's look-arounds are spelled as "start or a non-alphanumeric" and
+# "end or a non-digit", so an HSA-id (SE2321000222-...: ten digits after a
+# letter) is not a candidate: with a bare \d{6}\d{4} every HSA-id was, and
+# the exact pattern ran in Python over every row of a national file.
+_MAYBE_PNR = r"(?:^|[^0-9A-Za-z])(?:\d{6}|\d{8})[-+ ]?\d{4}(?:$|[^0-9])"
+_PNR_LIKE_NOGROUP = PNR_LIKE.pattern.replace("(\\d{6}|\\d{8})", "(?:\\d{6}|\\d{8})")
 
 
 def mask_series(values: pd.Series) -> pd.Series:
@@ -47,6 +52,17 @@ def mask_series(values: pd.Series) -> pd.Series:
         return s
     out = s.copy()
     out[maybe] = s[maybe].str.replace(PNR_LIKE.pattern, MASK, regex=True)
+    return out
+
+
+def contains_personnummer(values: pd.Series) -> np.ndarray:
+    """True where a value holds something that looks like a personnummer (the
+    pattern `mask_series` masks). The cheap RE2 pass first, as there."""
+    s = values.astype("string")
+    out = s.str.contains(_MAYBE_PNR, regex=True).fillna(False).to_numpy(dtype=bool)
+    if out.any():
+        idx = np.flatnonzero(out)
+        out[idx] = s.iloc[idx].str.contains(_PNR_LIKE_NOGROUP, regex=True).fillna(False).to_numpy(dtype=bool)
     return out
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from orchestration.ingest import identity
 from orchestration.ingest.reading import FileRejected, read_extract_file
@@ -148,10 +149,17 @@ def record_file_set_aside(con: duckdb.DuckDBPyConnection, path: Path, source: st
     return LoadOutcome(extract_key or "", path.name, month, STATUS_FILE_SET_ASIDE, sha, message=message)
 
 
+# Load metadata that is the same for every row of a delivery is bound as a
+# query parameter, not repeated in the frame: on a 100 MB file five constant
+# columns of 2.6 million values cost more memory than the data itself.
+_CONSTANT_META = ("_reporting_month", "_source_file", "_file_sha256", "_load_id", "_loaded_at")
+
+
 def _insert_sql(extract: Extract) -> str:
     cols = raw_columns(extract)
     names = ", ".join(n for n, _ in cols)
-    select = ", ".join(f"CAST({n} AS {t}) AS {n}" for n, t in cols)
+    select = ", ".join(f"CAST(${n} AS {t}) AS {n}" if n in _CONSTANT_META else f"CAST({n} AS {t}) AS {n}"
+                       for n, t in cols)
     return f"INSERT INTO raw.{extract.key} ({names}) SELECT {select} FROM incoming"
 
 
@@ -180,15 +188,16 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
         log.error("File set aside: %s", identity.mask_personnummer(str(e)))
         return LoadOutcome(extract.key, path.name, month, STATUS_FILE_SET_ASIDE, sha, message=str(e))
 
-    v = validate(extract, read.frame, read.lines, month, key, read.extra_columns)
-    incoming = v.typed.copy()
-    incoming["_reporting_month"] = month
-    incoming["_source_file"] = path.name
+    rows_read = read.rows_read
+    # The read frame is handed over, not kept: validate lets it go once it has
+    # its trimmed copy, so a 100 MB file is not held twice (see the memory
+    # budget in tests/reliability).
+    v = validate(extract, read.take_frame(), read.lines, month, key, read.extra_columns)
+    incoming = v.typed  # built for this load alone: no copy
     incoming["_source_line"] = v.kept_lines
-    incoming["_file_sha256"] = sha
-    incoming["_load_id"] = load_id
-    incoming["_loaded_at"] = pd.Timestamp(now)
     incoming["_extra"] = v.extra_json.to_numpy()
+    meta = {"_reporting_month": month, "_source_file": path.name, "_file_sha256": sha, "_load_id": load_id,
+            "_loaded_at": now}
 
     bad = pd.DataFrame({"line": [b.line for b in read.bad_records], "column_name": [b.column for b in read.bad_records],
                         "reason": [b.reason for b in read.bad_records], "row_json": [None] * len(read.bad_records)})
@@ -202,12 +211,15 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
     aside["column_name"] = aside["column_name"].astype("string")
     aside["row_json"] = aside["row_json"].astype("string")
 
-    rows_read = read.rows_read
     rows_loaded = len(incoming)
     rows_aside = len(aside)
     assert rows_read == rows_loaded + rows_aside, "every row read is either loaded or set aside"
     status = STATUS_PARTIAL if rows_aside else STATUS_LOADED
     parts = [f"{rows_loaded} of {rows_read} rows loaded"]
+    if rows_read == 0:
+        # Readable, so it is a delivery (and replaces the month); said plainly,
+        # as a header without rows is more often a failed export than an empty month.
+        parts.append("the file has a header but no data rows")
     if rows_aside:
         parts.append(f"{rows_aside} set aside (see raw._set_aside_rows, load_id {load_id})")
     if read.missing_optional:
@@ -222,8 +234,10 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
             f"SELECT count(*) FROM raw.{extract.key} WHERE _reporting_month = ?", [month]
         ).fetchone()[0]
         con.execute(f"DELETE FROM raw.{extract.key} WHERE _reporting_month = ?", [month])
-        con.register("incoming", incoming)
-        con.execute(_insert_sql(extract))
+        # As an Arrow table: DuckDB streams it, where a pandas frame of Arrow
+        # strings is first turned into Python objects (500 MB on a 100 MB file).
+        con.register("incoming", pa.Table.from_pandas(incoming, preserve_index=False))
+        con.execute(_insert_sql(extract), meta)
         con.unregister("incoming")
         if rows_aside:
             con.register("aside", aside)

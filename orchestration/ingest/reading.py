@@ -71,9 +71,17 @@ class ReadResult:
     missing_optional: list[str]
     bad_records: list[BadRecord] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._rows_read = len(self.frame) + len(self.bad_records)
+
     @property
     def rows_read(self) -> int:
-        return len(self.frame) + len(self.bad_records)
+        return self._rows_read
+
+    def take_frame(self) -> pd.DataFrame:
+        """Hand the frame over (to validate), keeping no reference to it here."""
+        frame, self.frame = self.frame, None
+        return frame
 
 
 BOM = b"\xef\xbb\xbf"
@@ -117,8 +125,8 @@ def _reject_binary(data: bytes, file_name: str) -> None:
         return
     line, char, column = _locate(data, max(nul, 0))
     if what is not None:
-        raise FileRejected(file_name, f"the file is {what}, not CSV text; export the extract as ';'-separated CSV",
-                           line=1)
+        raise FileRejected(file_name, f"the file is binary, not CSV text: it is {what}; "
+                           "export the extract as ';'-separated CSV", line=1)
     raise FileRejected(file_name, f"the file is binary, not CSV text (a NUL byte at character {char})",
                        line=line, column=column)
 
@@ -266,14 +274,18 @@ def _read_unquoted(utf8: bytes, header: list[str]) -> tuple[pd.DataFrame, np.nda
                                            block_size=block_size),
             parse_options=pacsv.ParseOptions(delimiter=DELIMITER, quote_char=False, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                # large_string is what pandas keeps: read as string, every column is copied once more.
+                column_types={h: pa.large_string() for h in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False
             ),
         )
 
     table = read(use_threads=True)
     if bad_numbers and any(n is None for n in bad_numbers):
-        # pyarrow only knows row numbers when reading on one thread.
+        # pyarrow only knows row numbers when reading on one thread. The first
+        # table goes before the second is read, or both are held at once.
         bad_numbers.clear()
+        del table
         table = read(use_threads=False)
     # pyarrow numbers the non-empty rows from 1 (the header); map to physical lines.
     bad_idx = np.array(sorted(n - 1 for n in bad_numbers), dtype=np.int64)
@@ -340,8 +352,9 @@ def _read_quoted(text: str, header: list[str]) -> tuple[pd.DataFrame, np.ndarray
                     restart = start
                     break
                 end = base + reader.line_num
+                span = f" (lines {start} to {end})" if end > start else ""
                 bad.append(BadRecord(
-                    start, f"a quoted value is followed by more text before the ';'{' (lines %d to %d)' % (start, end) if end > start else ''}; "
+                    start, f"a quoted value is followed by more text before the ';'{span}; "
                     "a quote inside a value must be doubled (\"\")",
                     column=_quote_column(physical[start - 1], header)))
                 start = end + 1

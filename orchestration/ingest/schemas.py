@@ -13,6 +13,8 @@ Kinds of column:
 - ``personnummer``  never stored in clear: becomes ``person_id`` (keyed
   pseudonym), ``person_id_class``, ``birth_year`` and ``sex``.
 - ``kommunkod``  four digits.
+
+``hsa=True`` marks a text column that holds HSA-ids.
 """
 from __future__ import annotations
 
@@ -32,6 +34,9 @@ class Column:
     # The value must lie inside the reporting month of the file.
     in_month: bool = False
     description: str = ""
+    # The value is an HSA-id. One that holds a personnummer means shifted
+    # columns; the row is set aside so the number is never stored in clear.
+    hsa: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ TELEFONI = Extract(
     "vardgaranti",
     "telefoni",
     (
-        Column("hsa_id", "text", required=True, description="health centre"),
+        Column("hsa_id", "text", hsa=True, required=True, description="health centre"),
         Column("datum", "date", required=True, in_month=True, description="day"),
         Column("inkommande_samtal", "int", required=True, min=0, description="incoming calls"),
         Column("besvarade_samma_dag", "int", required=True, min=0, description="answered the same day"),
@@ -94,7 +99,7 @@ BEDOMNING = Extract(
     "bedomning",
     (
         Column("kontakt_id", "text", required=True),
-        Column("hsa_id", "text", required=True),
+        Column("hsa_id", "text", hsa=True, required=True),
         Column("personnummer", "personnummer"),
         Column("kontaktdatum", "date", required=True, in_month=True),
         Column("bedomningsdatum", "date"),
@@ -111,11 +116,11 @@ LISTNING = Extract(
     "listning",
     (
         Column("personnummer", "personnummer", required=True),
-        Column("hsa_id", "text", required=True),
+        Column("hsa_id", "text", hsa=True, required=True),
         Column("listningsdatum", "date"),
         Column("kommunkod", "kommunkod"),
-        Column("fast_lakarkontakt", "text"),
-        Column("fast_vardkontakt", "text"),
+        Column("fast_lakarkontakt", "text", hsa=True),
+        Column("fast_vardkontakt", "text", hsa=True),
         Column("sarskilt_boende", "jn"),
     ),
     "listed population, snapshot at the end of the month",
@@ -125,8 +130,8 @@ LAKARE = Extract(
     "listning",
     "lakare",
     (
-        Column("lakare_hsa_id", "text", required=True),
-        Column("hsa_id", "text", required=True),
+        Column("lakare_hsa_id", "text", hsa=True, required=True),
+        Column("hsa_id", "text", hsa=True, required=True),
         Column(
             "kategori",
             "text",
@@ -164,7 +169,7 @@ INBJUDAN = Extract(
     "inbjudan",
     (
         Column("personnummer", "personnummer", required=True),
-        Column("hsa_id", "text", required=True),
+        Column("hsa_id", "text", hsa=True, required=True),
         Column("inbjudningsdatum", "date", required=True, in_month=True),
         Column("malgrupp", "text", choices=MALGRUPP),
     ),
@@ -176,7 +181,7 @@ UNDERSOKNING = Extract(
     "undersokning",
     (
         Column("personnummer", "personnummer", required=True),
-        Column("hsa_id", "text", required=True),
+        Column("hsa_id", "text", hsa=True, required=True),
         Column("undersokningsdatum", "date", required=True, in_month=True),
         Column("malgrupp", "text", choices=MALGRUPP),
         Column("bmi", "decimal", min=12, max=70),

@@ -55,14 +55,15 @@ class _Problems:
         return out
 
     def reason_text(self, rows: np.ndarray) -> list[str]:
-        texts: list[list[str]] = [[] for _ in rows]
-        pos = {r: i for i, r in enumerate(rows)}
+        """Every reason of each broken row, in rule order, joined by '; '. One
+        vectorised concatenation per rule (a file can have many broken rows)."""
+        out = pd.Series(pd.NA, index=rows, dtype="string")
         for mask, reason in self.reasons:
             idx = np.flatnonzero(mask)
-            values = [reason] * len(idx) if isinstance(reason, str) else list(reason(idx))
-            for r, text in zip(idx, values):
-                texts[pos[r]].append(str(text))
-        return ["; ".join(t) for t in texts]
+            values = reason if isinstance(reason, str) else np.asarray(reason(idx), dtype=object)
+            piece = pd.Series(values, index=idx, dtype="string").reindex(rows)
+            out = (out + "; " + piece).fillna(out).fillna(piece)
+        return out.fillna("").tolist()
 
 
 def _quoted(values: pd.Series) -> pd.Series:
@@ -112,6 +113,11 @@ def _column(col: Column, s: pd.Series, month: str, problems: _Problems) -> pd.Se
         return None  # handled by identity, never a reason to set a row aside
     if col.kind in ("text", "kommunkod"):
         out = s
+        if col.hsa:
+            # A personnummer where an HSA-id belongs: the columns are shifted or
+            # swapped. Stored, it would sit in clear in raw; set aside (masked).
+            problems.add(present.to_numpy(dtype=bool) & identity.contains_personnummer(s), name,
+                         _value_reason(name, s, " looks like a personnummer, not an HSA-id (columns shifted?)"))
         if col.kind == "kommunkod":
             bad = present & ~s.str.fullmatch(r"\d{4}").fillna(False)
             problems.add(bad, name, _value_reason(name, s, " is not a 4-digit kommunkod"))
@@ -200,6 +206,9 @@ def validate(extract: Extract, frame: pd.DataFrame, lines: np.ndarray, month: st
              extra_columns: list[str]) -> Validated:
     frame = frame.reset_index(drop=True)
     strings = frame.apply(lambda s: s.astype("string").str.strip().replace("", pd.NA))
+    # Only the trimmed strings are used from here; the caller hands the frame
+    # over (loading.load_file), so dropping it frees the file's first copy.
+    del frame
     n = len(strings)
     problems = _Problems(n)
     typed: dict[str, pd.Series] = {}
