@@ -1,29 +1,40 @@
 """Search for clear personnummer of the input wherever the pipeline writes.
 
-The needles are the personnummer values actually delivered in the landing
-folder (as delivered, in the 12-digit form and the 10-digit form). The
-haystacks are every VARCHAR column of a DuckDB file, text files (CSV, HTML,
-JSON, logs), Parquet files and Dagster's event log. A finding names the place
-and a count, never the number itself: a report of a leak must not leak.
+The needles are the personnummer actually delivered in the landing folder:
+every token of 12 digits, with or without a separator before the last four,
+in any column of any file. They are kept in a DuckDB table, not a Python set:
+a national month is 10.5 million numbers. The haystacks are every VARCHAR
+column of a DuckDB file, text files (CSV, HTML, JSON, logs), Parquet files and
+Dagster's event log. A finding names the place and a count, never the number
+itself: a report of a leak must not leak.
+
+Matching is on the last ten digits (YYMMDDNNNC), so the 12-digit form, the
+hyphenated forms and the 10-digit form with a hyphen all match. A word of 32
+or more hex digits is a hash (a pseudonym, a run id) and is not searched: by
+chance some of the 10.5 million 64-digit pseudonyms hold a run of 12 decimal
+digits that equals a delivered number, and that is no leak.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from orchestration.ingest import landing
 
-# Tokens that can be a personnummer or a reservnummer-like value, in free text.
-TOKEN = re.compile(r"[0-9]{6,8}[-+][0-9]{4}|[0-9]{12}")
-# The same for DuckDB (RE2).
-SQL_TOKEN = r"[0-9]{6,8}[-+][0-9]{4}|[0-9]{12}"
+# A delivered personnummer: a whole run of digits and separators of this shape.
+DELIVERED = r"[0-9]{8}[-+]?[0-9]{4}"
+# Downstream it may be written in any of these forms, inside any text (RE2 and Python alike).
+TOKEN_PATTERN = r"[0-9]{6,8}[-+][0-9]{4}|[0-9]{12}"
+TOKEN = re.compile(TOKEN_PATTERN)
+WORD = re.compile(r"[0-9A-Za-z+\-]+")
+HASH_WORD = re.compile(r"[0-9a-fA-F]{32,}")
 
 
 @dataclass(frozen=True)
@@ -35,65 +46,100 @@ class Leak:
         return f"{self.where}: {self.count} clear personnummer"
 
 
-def needle_forms(tokens: set[str]) -> set[str]:
-    """Every form a delivered personnummer could be written in downstream:
-    12 digits, with a hyphen, and the 10-digit form with a hyphen. (The 10-digit
-    form without a hyphen is left out: such runs occur by chance inside hex
-    pseudonyms.)"""
-    out: set[str] = set()
-    for t in tokens:
-        d = t.replace("-", "").replace("+", "")
-        out.update((d, f"{d[:8]}-{d[8:]}", f"{d[2:8]}-{d[8:]}"))
-    return out
+def _last10(token: str) -> str:
+    return token.replace("-", "").replace("+", "")[-10:]
 
 
-def tokens_in_file(path: Path) -> set[str]:
-    """Personnummer-shaped tokens (12 digits, with or without separator) of a
-    delivered file, whatever its columns: vectorised in Arrow, since the
-    landing folder of a region is hundreds of MB. latin-1 decodes any byte, and
-    the digits are ASCII in every encoding we accept."""
-    table = pacsv.read_csv(
+def tokens_in_text(text: str) -> list[str]:
+    """Personnummer-shaped tokens of free text, hash words left out."""
+    return [t for w in WORD.findall(text) if not HASH_WORD.fullmatch(w) for t in TOKEN.findall(w)]
+
+
+def _read_lines(path: Path) -> pa.Table:
+    """A file as one string column of lines, whatever its columns. latin-1
+    decodes any byte, and the digits are ASCII in every encoding we accept."""
+    return pacsv.read_csv(
         path,
         read_options=pacsv.ReadOptions(encoding="latin-1", column_names=["line"]),
         parse_options=pacsv.ParseOptions(delimiter="\x01", quote_char=False),
         convert_options=pacsv.ConvertOptions(column_types={"line": pa.string()}),
     )
-    tokens = pc.list_flatten(pc.split_pattern_regex(table["line"], r"[^0-9+\-]+"))
-    tokens = tokens.filter(pc.match_substring_regex(tokens, r"^[0-9]{8}[-+]?[0-9]{4}$"))
-    return set(pc.unique(tokens).to_pylist())
 
 
-def needles_from_landing(landing_dir: Path, months: set[str] | None = None) -> set[str]:
-    """Personnummer of every file in the landing folder (loadable or not). With
-    months: of the files of those reporting months, and of every file that
-    cannot be loaded (set aside whole, its message may quote it)."""
-    tokens: set[str] = set()
-    for f in landing.scan(landing_dir):
-        wanted = months is None or f.problem is not None or f.month in months
-        if wanted and f.path.stat().st_size:
-            tokens |= tokens_in_file(f.path)
-    return needle_forms(tokens)
+class Needles:
+    """The delivered personnummer, by their last ten digits, in an in-memory DuckDB."""
+
+    def __init__(self) -> None:
+        self.con = duckdb.connect()
+        self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("CREATE TABLE needles (d10 VARCHAR)")
+
+    @classmethod
+    def from_tokens(cls, tokens: Iterable[str]) -> "Needles":
+        n = cls()
+        frame = pd.DataFrame({"d10": sorted({_last10(t) for t in tokens})}, dtype="string")
+        n.con.register("frame", frame)
+        n.con.execute("INSERT INTO needles SELECT d10 FROM frame")
+        n.con.unregister("frame")
+        return n
+
+    @classmethod
+    def from_landing(cls, landing_dir: Path, months: set[str] | None = None) -> "Needles":
+        """Personnummer of every file in the landing folder (loadable or not). With
+        months: of the files of those reporting months, and of every file that
+        cannot be loaded (set aside whole, its message may quote it)."""
+        n = cls()
+        for f in landing.scan(landing_dir):
+            wanted = months is None or f.problem is not None or f.month in months
+            if not (wanted and f.path.stat().st_size):
+                continue
+            lines = _read_lines(f.path)  # noqa: F841 - read by name in the query below
+            # Whole runs of digits and separators, as in the old split: a 12-digit
+            # piece of a longer number (an HSA-id) is not a delivered personnummer.
+            n.con.execute(
+                "INSERT INTO needles SELECT DISTINCT right(regexp_replace(w, '[-+]', '', 'g'), 10) FROM "
+                "(SELECT unnest(regexp_extract_all(line, '[0-9+-]+')) AS w FROM lines) "
+                "WHERE regexp_full_match(w, ?)", [DELIVERED])
+        n.con.execute("CREATE OR REPLACE TABLE needles AS SELECT DISTINCT d10 FROM needles")
+        return n
+
+    def __len__(self) -> int:
+        return self.con.execute("SELECT count(*) FROM needles").fetchone()[0]
+
+    def count(self, tokens: Iterable[str]) -> int:
+        """How many of the tokens are delivered personnummer."""
+        d10 = [_last10(t) for t in tokens]
+        if not d10:
+            return 0
+        return self.con.execute(
+            "SELECT count(*) FROM (SELECT unnest(?::VARCHAR[]) AS d10) t JOIN needles USING (d10)", [d10]
+        ).fetchone()[0]
+
+    def close(self) -> None:
+        self.con.close()
 
 
-def scan_text(text: str, needles: set[str]) -> int:
-    return sum(1 for t in TOKEN.findall(text) if t in needles)
+def needles_from_landing(landing_dir: Path, months: set[str] | None = None) -> Needles:
+    return Needles.from_landing(landing_dir, months)
+
+
+def scan_text(text: str, needles: Needles) -> int:
+    return needles.count(tokens_in_text(text))
 
 
 # Written by HMAC-SHA256 as 64 hex digits: a delivered number cannot stand in it.
 PSEUDONYM_COLUMNS = {"person_id"}
 
 
-def scan_duckdb(path: Path, needles: set[str], months: set[str] | None = None) -> list[Leak]:
+def scan_duckdb(path: Path, needles: Needles, months: set[str] | None = None) -> list[Leak]:
     """Every VARCHAR column of every base table in the file (a distinct value
     holding a personnummer counts once). Views are left out: they only read
     tables scanned here. With months, tables with a `_reporting_month` (the raw
     extracts) are scanned for those months only, so a run scans what it loaded,
     not years of history."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = needles.con
+    con.execute("ATTACH ? AS hay (READ_ONLY)", [str(path)])
     try:
-        con.register("needles_df", pd.DataFrame({"v": sorted(needles)}, dtype="string"))
-        con.execute("CREATE TEMP TABLE needles AS SELECT v FROM needles_df")
-        con.unregister("needles_df")
         cols = con.execute(
             "SELECT c.table_schema, c.table_name, c.column_name, "
             "  EXISTS (SELECT 1 FROM information_schema.columns m WHERE m.table_catalog = c.table_catalog "
@@ -102,33 +148,38 @@ def scan_duckdb(path: Path, needles: set[str], months: set[str] | None = None) -
             "FROM information_schema.columns c JOIN information_schema.tables t "
             "  ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema "
             "  AND t.table_name = c.table_name "
-            "WHERE t.table_type = 'BASE TABLE' AND c.table_catalog = current_database() "
-            "AND c.table_schema NOT IN ('information_schema', 'pg_catalog') AND c.data_type = 'VARCHAR'"
+            "WHERE t.table_type = 'BASE TABLE' AND c.table_catalog = 'hay' AND c.data_type = 'VARCHAR' "
+            "ORDER BY 1, 2, 3"
         ).fetchall()
-        month_list = sorted(months or ())
         leaks = []
         for schema, table, column, by_month in cols:
             if column in PSEUDONYM_COLUMNS:
                 continue
-            where, params = "", {"tok": SQL_TOKEN}
+            where, params = "", {"tok": TOKEN_PATTERN}
             if months is not None and by_month:
-                where, params = "WHERE _reporting_month IN (SELECT unnest($months))", {**params, "months": month_list}
+                where, params = "WHERE _reporting_month IN (SELECT unnest($months))", {**params, "months": sorted(months)}
             n = con.execute(
-                # distinct values first: a column repeats each value per month
-                f'SELECT count(*) FROM (SELECT unnest(regexp_extract_all(c, $tok)) AS tok FROM '
-                f'(SELECT DISTINCT "{column}" AS c FROM "{schema}"."{table}" {where})) t '
-                'JOIN needles ON t.tok = needles.v',
+                # Distinct values first (a column repeats each value per month), pure
+                # pseudonyms dropped before the costlier split into words.
+                "SELECT count(*) FROM ("
+                "  SELECT right(regexp_replace(tok, '[-+]', '', 'g'), 10) AS d10 FROM ("
+                "    SELECT unnest(regexp_extract_all(w, $tok)) AS tok FROM ("
+                "      SELECT unnest(regexp_extract_all(c, '[0-9A-Za-z+-]+')) AS w FROM ("
+                f'        SELECT DISTINCT "{column}" AS c FROM hay."{schema}"."{table}" {where}) v'
+                "      WHERE NOT regexp_full_match(c, '[0-9a-f]{64}')) words"
+                "    WHERE NOT regexp_full_match(w, '[0-9a-fA-F]{32,}')) toks) t "
+                "JOIN needles USING (d10)",
                 params,
             ).fetchone()[0]
             if n:
                 leaks.append(Leak(f"{path.name}:{schema}.{table}.{column}", n))
         return leaks
     finally:
-        con.close()
+        con.execute("DETACH hay")
 
 
-def scan_files(root: Path, needles: set[str]) -> list[Leak]:
-    """Text and Parquet files below root (DuckDB files are scanned by scan_duckdb)."""
+def scan_files(root: Path, needles: Needles) -> list[Leak]:
+    """Text and Parquet files below root; DuckDB files through scan_duckdb."""
     leaks = []
     for p in sorted(root.rglob("*")):
         if not p.is_file():
@@ -150,7 +201,7 @@ def scan_files(root: Path, needles: set[str]) -> list[Leak]:
     return leaks
 
 
-def scan_event_log(instance, run_id: str, needles: set[str]) -> list[Leak]:
+def scan_event_log(instance, run_id: str, needles: Needles) -> list[Leak]:
     text = "\n".join(str(r) for r in instance.all_logs(run_id))
     n = scan_text(text, needles)
     return [Leak(f"event log of run {run_id}", n)] if n else []
@@ -160,14 +211,18 @@ def scan_run(settings, months: set[str] | None, instance=None, run_id: str | Non
     """What the end-of-run scan looks at (orchestration/privacy_asset.py): the
     personnummer delivered for months (None: all), searched in the warehouse,
     the serving folder, the Data Docs, the files of DAGSTER_HOME and the event
-    log of run_id. Returns how many needle forms were searched, and the finds."""
+    log of run_id. Returns how many delivered numbers were searched for, and the finds."""
     needles = needles_from_landing(settings.landing_dir, months)
-    if not needles:
-        return 0, []
-    leaks = scan_duckdb(settings.warehouse, needles, months) if settings.warehouse.exists() else []
-    for root in (settings.serving_dir, settings.datadocs_dir, settings.dagster_home):
-        if root.exists():
-            leaks += scan_files(root, needles)
-    if instance is not None and run_id:
-        leaks += scan_event_log(instance, run_id, needles)
-    return len(needles), leaks
+    try:
+        searched = len(needles)
+        if not searched:
+            return 0, []
+        leaks = scan_duckdb(settings.warehouse, needles, months) if settings.warehouse.exists() else []
+        for root in (settings.serving_dir, settings.datadocs_dir, settings.dagster_home):
+            if root.exists():
+                leaks += scan_files(root, needles)
+        if instance is not None and run_id:
+            leaks += scan_event_log(instance, run_id, needles)
+        return searched, leaks
+    finally:
+        needles.close()

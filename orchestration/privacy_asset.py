@@ -50,9 +50,9 @@ def privacy_scan(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             "data protection officer.",
             metadata={"places": len(leaks)},
         )
-    context.log.info(f"privacy scan: none of {needles} delivered personnummer forms found")
+    context.log.info(f"privacy scan: none of the {needles} personnummer delivered for the run's months found")
     return dg.MaterializeResult(metadata={
         "months": ", ".join(sorted(months)) or "-",
-        "personnummer_forms_searched": needles,
+        "personnummer_searched": needles,
         "places_with_a_find": 0,
     })
