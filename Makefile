@@ -53,5 +53,9 @@ docs: setup
 	  ../$(BIN)/dbt docs generate --static --profiles-dir . --quiet
 	@echo "dbt docs: open dbt_project/target/static_index.html in a browser (one self-contained file, works offline)"
 
+# make bench BENCH_ARGS="--scale 1.0 --months 24": see docs/benchmarks.md (default: a national month).
+bench: setup
+	$(BIN)/naravard bench $(BENCH_ARGS)
+
 clean:
 	rm -rf data dagster_home dbt_project/target dbt_project/logs

@@ -230,6 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--clean", action="store_true", help="no injected registration gaps or defects")
     demo.set_defaults(func=cmd_demo_data)
 
+    bench = sub.add_parser("bench", help="measure a monthly run stage by stage against bare DuckDB (docs/benchmarks.md)")
+    from orchestration.bench import add_arguments as add_bench_arguments, run as run_bench
+
+    add_bench_arguments(bench)
+    bench.set_defaults(func=run_bench)
+
     args = parser.parse_args(argv)
     try:
         return args.func(args)
