@@ -57,5 +57,12 @@ docs: setup
 bench: setup
 	$(BIN)/naravard bench $(BENCH_ARGS)
 
+# The team's output-contract checker is not part of the project: point at it.
+# make contract CHECK_CONTRACT=path/to/check_contract.py
+contract: setup
+	@test -n "$(CHECK_CONTRACT)" || { echo "make contract: set CHECK_CONTRACT=path/to/check_contract.py"; exit 2; }
+	$(BIN)/python $(CHECK_CONTRACT) $(or $(NARAVARD_WAREHOUSE),data/warehouse/naravard.duckdb) \
+	  $(or $(NARAVARD_SERVING_DIR),data/serving)
+
 clean:
 	rm -rf data dagster_home dbt_project/target dbt_project/logs
