@@ -1,0 +1,255 @@
+-- The bare-DuckDB baseline of `naravard bench`: marts.indikatorer (CONTRACTS.md
+-- section 3, all ten indicators, four levels) computed straight from the raw.*
+-- tables the ingestion wrote, in one plain SQL script. No orchestration, no
+-- validation, no tests, no intermediate models kept: the practical speed limit
+-- the pipeline's dbt build and checks are compared with.
+--
+-- The counting rules are the ones of dbt_project/README.md (the bench test
+-- checks that both give the same rows and values). The runner
+-- (orchestration/bench/baseline.py) replaces @KOMMUNER_CSV@, @VARDENHETER_CSV@
+-- (the dbt seeds, read as CSV), @THRESHOLD@, @MIN_UPPDRAG@, @FONSTER_DAGAR@,
+-- @RIKTVARDE_SPECIALIST@ and @RIKTVARDE_ST@. Statements are separated by ';' at
+-- the end of a line.
+
+CREATE SCHEMA IF NOT EXISTS marts;
+
+-- Geography: health centre -> its registry kommun -> länsdel -> region.
+CREATE OR REPLACE TEMP TABLE b_kommuner AS
+SELECT kommunkod, kommun, regionkod, region, nullif(trim(lansdel), '') AS lansdel,
+       CAST(invanare_2023 AS INTEGER) AS invanare
+FROM read_csv('@KOMMUNER_CSV@', delim = ';', header = true, all_varchar = true);
+
+CREATE OR REPLACE TEMP TABLE b_enheter AS
+SELECT upper(trim(hsa_id)) AS hsa_id, enhetsnamn, kommunkod
+FROM read_csv('@VARDENHETER_CSV@', delim = ';', header = true, all_varchar = true);
+
+-- Which extract was delivered for which month ('YYYY-MM') and year ('YYYY').
+CREATE OR REPLACE TEMP TABLE b_delivered AS
+WITH m AS (
+    SELECT DISTINCT 'telefoni' AS d, _reporting_month AS period FROM raw.vardgaranti_telefoni
+    UNION ALL SELECT DISTINCT 'bedomning', _reporting_month FROM raw.vardgaranti_bedomning
+    UNION ALL SELECT DISTINCT 'listning', _reporting_month FROM raw.listning_listning
+    UNION ALL SELECT DISTINCT 'lakare', _reporting_month FROM raw.listning_lakare
+    UNION ALL SELECT DISTINCT 'inbjudan', _reporting_month FROM raw.vhu_inbjudan
+    UNION ALL SELECT DISTINCT 'undersokning', _reporting_month FROM raw.vhu_undersokning
+)
+SELECT d, period FROM m UNION SELECT d, substr(period, 1, 4) FROM m;
+
+-- Base facts in one long shape: (subject, measure, period, hsa_id | kommunkod,
+-- person key for distinct counts | additive amount).
+CREATE OR REPLACE TEMP TABLE b_facts (
+    subject VARCHAR, measure VARCHAR, period VARCHAR, hsa_id VARCHAR, kommunkod VARCHAR,
+    item_key UHUGEINT, amount DOUBLE);
+
+-- T1, T2 (tillganglighet)
+INSERT INTO b_facts
+SELECT 'T', 'samtal_inkommande', _reporting_month, upper(trim(hsa_id)), NULL, NULL, sum(inkommande_samtal)
+FROM raw.vardgaranti_telefoni GROUP BY ALL
+UNION ALL
+SELECT 'T', 'samtal_besvarade', _reporting_month, upper(trim(hsa_id)), NULL, NULL, sum(besvarade_samma_dag)
+FROM raw.vardgaranti_telefoni GROUP BY ALL;
+
+INSERT INTO b_facts
+WITH b AS (
+    SELECT upper(trim(hsa_id)) AS hsa_id, substr(CAST(kontaktdatum AS VARCHAR), 1, 7) AS period,
+           CASE WHEN bedomningsdatum <= kontaktdatum + INTERVAL 3 DAY THEN 1 ELSE 0 END AS inom
+    FROM raw.vardgaranti_bedomning
+    WHERE bedomningsdatum IS NOT NULL AND NOT coalesce(lower(trim(avvikelse)) = 'pvv', false)
+)
+SELECT 'T', 'kontakter_bedomda', period, hsa_id, NULL, NULL, count(*) FROM b GROUP BY ALL
+UNION ALL
+SELECT 'T', 'kontakter_inom_3', period, hsa_id, NULL, NULL, sum(inom) FROM b GROUP BY ALL;
+
+-- K1-K3 (kontinuitet): one row per person and unit of each snapshot.
+INSERT INTO b_facts
+WITH l AS (
+    SELECT _reporting_month AS period, upper(trim(hsa_id)) AS hsa_id,
+           md5_number(coalesce(person_id, 'unidentified:' || _source_file || ':' || CAST(_source_line AS VARCHAR))) AS pk,
+           bool_or(nullif(trim(fast_lakarkontakt), '') IS NOT NULL) AS flk
+    FROM raw.listning_listning GROUP BY ALL
+)
+SELECT 'K', 'antal_listade', period, hsa_id, NULL, pk, NULL FROM l
+UNION ALL
+SELECT 'K', 'listade_med_flk', period, hsa_id, NULL, pk, NULL FROM l WHERE flk;
+
+INSERT INTO b_facts
+SELECT 'K', 'fte_specialist', _reporting_month, upper(trim(hsa_id)), NULL, NULL,
+       sum(CASE WHEN kategori = 'specialist_allmanmedicin' THEN tjanstgoringsgrad ELSE 0 END)
+FROM raw.listning_lakare GROUP BY ALL
+UNION ALL
+SELECT 'K', 'fte_st', _reporting_month, upper(trim(hsa_id)), NULL, NULL,
+       sum(CASE WHEN kategori = 'st_allmanmedicin' THEN tjanstgoringsgrad ELSE 0 END)
+FROM raw.listning_lakare GROUP BY ALL;
+
+-- A1-A3 (mångåkare): the window D - (days - 1) .. D of each ambulance month
+-- whose window the delivered data covers.
+CREATE OR REPLACE TEMP TABLE b_fonster AS
+WITH months AS (
+    SELECT DISTINCT _reporting_month AS period, CAST(_reporting_month || '-01' AS DATE) AS ms
+    FROM raw.ambulans_uppdrag
+), w AS (
+    SELECT period, ms, CAST(last_day(ms) AS DATE) AS slut,
+           CAST(last_day(ms) - INTERVAL (@FONSTER_DAGAR@ - 1) DAY AS DATE) AS start
+    FROM months
+)
+SELECT period, start, slut FROM w
+WHERE (SELECT min(ms) FROM months) <= date_trunc('month', start);
+
+CREATE OR REPLACE TEMP TABLE b_uppdrag AS
+SELECT f.period, u.uppdrag_id, u.person_id, u.larmtid, u.kommunkod
+FROM b_fonster f
+JOIN raw.ambulans_uppdrag u ON CAST(u.larmtid AS DATE) BETWEEN f.start AND f.slut;
+
+CREATE OR REPLACE TEMP TABLE b_mangakare AS
+SELECT period, person_id, arg_max(kommunkod, (larmtid, uppdrag_id)) FILTER (WHERE kommunkod IS NOT NULL) AS kommunkod
+FROM b_uppdrag
+WHERE person_id IS NOT NULL
+GROUP BY period, person_id
+HAVING count(*) >= @MIN_UPPDRAG@;
+
+INSERT INTO b_facts
+SELECT 'A', 'invanare', c.period, NULL, k.kommunkod, NULL, k.invanare
+FROM (SELECT DISTINCT u.period, k.regionkod FROM b_uppdrag u JOIN b_kommuner k ON k.kommunkod = u.kommunkod) c
+JOIN b_kommuner k ON k.regionkod = c.regionkod
+UNION ALL
+SELECT 'A', 'antal_mangakare', period, NULL, kommunkod, md5_number(person_id), NULL
+FROM b_mangakare WHERE kommunkod IS NOT NULL
+UNION ALL
+SELECT 'A', 'mangakare_med_flk', m.period, NULL, m.kommunkod, md5_number(m.person_id), NULL
+FROM b_mangakare m
+WHERE m.kommunkod IS NOT NULL AND EXISTS (
+    SELECT 1 FROM raw.listning_listning l
+    WHERE l._reporting_month = m.period AND l.person_id = m.person_id
+      AND nullif(trim(l.fast_lakarkontakt), '') IS NOT NULL)
+UNION ALL
+SELECT 'A', 'uppdrag_i_fonster', period, NULL, kommunkod, NULL, count(*)
+FROM b_uppdrag WHERE kommunkod IS NOT NULL GROUP BY ALL
+UNION ALL
+SELECT 'A', 'uppdrag_av_mangakare', u.period, NULL, u.kommunkod, NULL, count(*)
+FROM b_uppdrag u JOIN b_mangakare m ON m.period = u.period AND m.person_id = u.person_id
+WHERE u.kommunkod IS NOT NULL GROUP BY ALL;
+
+-- V1, V2 (vhu), yearly.
+INSERT INTO b_facts
+SELECT DISTINCT 'V', 'antal_inbjudna', substr(CAST(inbjudningsdatum AS VARCHAR), 1, 4), upper(trim(hsa_id)), NULL,
+       md5_number(coalesce(person_id, 'unidentified:' || _source_file || ':' || CAST(_source_line AS VARCHAR))), NULL
+FROM raw.vhu_inbjudan;
+
+INSERT INTO b_facts
+WITH u AS (
+    SELECT substr(CAST(undersokningsdatum AS VARCHAR), 1, 4) AS period, upper(trim(hsa_id)) AS hsa_id,
+           md5_number(coalesce(person_id, 'unidentified:' || _source_file || ':' || CAST(_source_line AS VARCHAR))) AS pk,
+           coalesce(fysisk_aktivitet_lag, false) AS lag,
+           coalesce(fysisk_aktivitet_lag AND far_forskriven, false) AS lag_far
+    FROM raw.vhu_undersokning
+)
+SELECT DISTINCT 'V', 'antal_undersokta', period, hsa_id, NULL, pk, NULL FROM u
+UNION ALL
+SELECT DISTINCT 'V', 'antal_lag_aktivitet', period, hsa_id, NULL, pk, NULL FROM u WHERE lag
+UNION ALL
+SELECT DISTINCT 'V', 'antal_lag_aktivitet_med_far', period, hsa_id, NULL, pk, NULL FROM u WHERE lag_far;
+
+-- Roll-up to the four levels in one pass (grouping sets): sums for amounts,
+-- distinct persons for person keys. A unit missing from the registry stays at
+-- vardenhet level; a kommun missing from the municipality table at kommun level.
+CREATE OR REPLACE TEMP TABLE b_rolled AS
+WITH located AS (
+    SELECT f.subject, f.measure, f.period, f.hsa_id, f.item_key, f.amount,
+           CASE WHEN f.hsa_id IS NOT NULL THEN e.kommunkod ELSE f.kommunkod END AS kommunkod
+    FROM b_facts f LEFT JOIN b_enheter e ON e.hsa_id = f.hsa_id
+), geo AS (
+    SELECT l.*, k.lansdel, k.regionkod FROM located l LEFT JOIN b_kommuner k ON k.kommunkod = l.kommunkod
+), g AS (
+    SELECT subject, measure, period, hsa_id, kommunkod, lansdel, regionkod,
+           grouping(hsa_id, kommunkod, lansdel, regionkod) AS gid,
+           CASE WHEN count(item_key) > 0 THEN count(DISTINCT item_key) ELSE sum(amount) END AS amount
+    FROM geo
+    GROUP BY GROUPING SETS ((subject, measure, period, hsa_id), (subject, measure, period, kommunkod),
+                            (subject, measure, period, lansdel), (subject, measure, period, regionkod))
+)
+SELECT subject, measure, period,
+       CASE gid WHEN 7 THEN 'vardenhet' WHEN 11 THEN 'kommun' WHEN 13 THEN 'lansdel' ELSE 'region' END AS level,
+       CASE gid WHEN 7 THEN hsa_id WHEN 11 THEN kommunkod WHEN 13 THEN lansdel ELSE regionkod END AS unit_id,
+       amount
+FROM g
+WHERE CASE gid WHEN 7 THEN hsa_id WHEN 11 THEN kommunkod WHEN 13 THEN lansdel ELSE regionkod END IS NOT NULL;
+
+-- One row per subject, period, level and unit with data; a measure is NULL when
+-- its extract was not delivered for the period, 0 when delivered but empty.
+CREATE OR REPLACE TEMP TABLE b_wide AS
+WITH p AS (
+    SELECT subject, period, level, unit_id,
+           sum(amount) FILTER (WHERE measure = 'samtal_inkommande') AS samtal_inkommande,
+           sum(amount) FILTER (WHERE measure = 'samtal_besvarade') AS samtal_besvarade,
+           sum(amount) FILTER (WHERE measure = 'kontakter_bedomda') AS kontakter_bedomda,
+           sum(amount) FILTER (WHERE measure = 'kontakter_inom_3') AS kontakter_inom_3,
+           sum(amount) FILTER (WHERE measure = 'antal_listade') AS antal_listade,
+           sum(amount) FILTER (WHERE measure = 'listade_med_flk') AS listade_med_flk,
+           sum(amount) FILTER (WHERE measure = 'fte_specialist') AS fte_specialist,
+           sum(amount) FILTER (WHERE measure = 'fte_st') AS fte_st,
+           sum(amount) FILTER (WHERE measure = 'invanare') AS invanare,
+           sum(amount) FILTER (WHERE measure = 'antal_mangakare') AS antal_mangakare,
+           sum(amount) FILTER (WHERE measure = 'mangakare_med_flk') AS mangakare_med_flk,
+           sum(amount) FILTER (WHERE measure = 'uppdrag_i_fonster') AS uppdrag_i_fonster,
+           sum(amount) FILTER (WHERE measure = 'uppdrag_av_mangakare') AS uppdrag_av_mangakare,
+           sum(amount) FILTER (WHERE measure = 'antal_inbjudna') AS antal_inbjudna,
+           sum(amount) FILTER (WHERE measure = 'antal_undersokta') AS antal_undersokta,
+           sum(amount) FILTER (WHERE measure = 'antal_lag_aktivitet') AS antal_lag_aktivitet,
+           sum(amount) FILTER (WHERE measure = 'antal_lag_aktivitet_med_far') AS antal_lag_aktivitet_med_far
+    FROM b_rolled GROUP BY ALL
+), d AS (
+    SELECT period,
+           bool_or(d = 'telefoni') AS telefoni, bool_or(d = 'bedomning') AS bedomning,
+           bool_or(d = 'listning') AS listning, bool_or(d = 'lakare') AS lakare,
+           bool_or(d = 'inbjudan') AS inbjudan, bool_or(d = 'undersokning') AS undersokning
+    FROM b_delivered GROUP BY period
+), f AS (SELECT period, true AS fonster FROM b_fonster)
+SELECT p.subject, p.period, p.level, p.unit_id,
+       CASE WHEN d.telefoni THEN coalesce(samtal_inkommande, 0) END AS samtal_inkommande,
+       CASE WHEN d.telefoni THEN coalesce(samtal_besvarade, 0) END AS samtal_besvarade,
+       CASE WHEN d.bedomning THEN coalesce(kontakter_bedomda, 0) END AS kontakter_bedomda,
+       CASE WHEN d.bedomning THEN coalesce(kontakter_inom_3, 0) END AS kontakter_inom_3,
+       CASE WHEN d.listning THEN coalesce(antal_listade, 0) END AS antal_listade,
+       CASE WHEN d.listning THEN coalesce(listade_med_flk, 0) END AS listade_med_flk,
+       CASE WHEN d.lakare THEN coalesce(fte_specialist, 0) END AS fte_specialist,
+       CASE WHEN d.lakare THEN coalesce(fte_st, 0) END AS fte_st,
+       CASE WHEN f.fonster THEN coalesce(invanare, 0) END AS invanare,
+       CASE WHEN f.fonster THEN coalesce(antal_mangakare, 0) END AS antal_mangakare,
+       CASE WHEN d.listning THEN coalesce(mangakare_med_flk, 0) END AS mangakare_med_flk,
+       CASE WHEN f.fonster THEN coalesce(uppdrag_i_fonster, 0) END AS uppdrag_i_fonster,
+       CASE WHEN f.fonster THEN coalesce(uppdrag_av_mangakare, 0) END AS uppdrag_av_mangakare,
+       CASE WHEN d.inbjudan THEN coalesce(antal_inbjudna, 0) END AS antal_inbjudna,
+       CASE WHEN d.undersokning THEN coalesce(antal_undersokta, 0) END AS antal_undersokta,
+       CASE WHEN d.undersokning THEN coalesce(antal_lag_aktivitet, 0) END AS antal_lag_aktivitet,
+       CASE WHEN d.undersokning THEN coalesce(antal_lag_aktivitet_med_far, 0) END AS antal_lag_aktivitet_med_far
+FROM p LEFT JOIN d ON d.period = p.period LEFT JOIN f ON f.period = p.period;
+
+CREATE OR REPLACE TABLE marts.indikatorer AS
+WITH r AS (
+    SELECT 'T1_TELEFON_SAMMA_DAG' AS indicator_id, period, level, unit_id, samtal_besvarade AS num, samtal_inkommande AS den, 1.0 AS scale, 1.0 AS target FROM b_wide WHERE subject = 'T'
+    UNION ALL SELECT 'T2_BEDOMNING_3_DAGAR', period, level, unit_id, kontakter_inom_3, kontakter_bedomda, 1, 1.0 FROM b_wide WHERE subject = 'T'
+    UNION ALL SELECT 'K1_FAST_LAKARKONTAKT', period, level, unit_id, listade_med_flk, antal_listade, 1, 0.55 FROM b_wide WHERE subject = 'K'
+    UNION ALL SELECT 'K2_LISTADE_PER_SPECIALIST', period, level, unit_id, antal_listade, fte_specialist, 1, @RIKTVARDE_SPECIALIST@ FROM b_wide WHERE subject = 'K'
+    UNION ALL SELECT 'K3_RIKTVARDE_TACKNING', period, level, unit_id, @RIKTVARDE_SPECIALIST@ * fte_specialist + @RIKTVARDE_ST@ * fte_st, antal_listade, 1, 1.0 FROM b_wide WHERE subject = 'K'
+    UNION ALL SELECT 'A1_MANGAKARE_PER_1000', period, level, unit_id, antal_mangakare, invanare, 1000, NULL FROM b_wide WHERE subject = 'A'
+    UNION ALL SELECT 'A2_MANGAKARE_ANDEL_UPPDRAG', period, level, unit_id, uppdrag_av_mangakare, uppdrag_i_fonster, 1, NULL FROM b_wide WHERE subject = 'A'
+    UNION ALL SELECT 'A3_MANGAKARE_MED_FAST_LAKARE', period, level, unit_id, mangakare_med_flk, antal_mangakare, 1, 0.55 FROM b_wide WHERE subject = 'A'
+    UNION ALL SELECT 'V1_VHU_DELTAGANDE', period, level, unit_id, antal_undersokta, antal_inbjudna, 1, NULL FROM b_wide WHERE subject = 'V'
+    UNION ALL SELECT 'V2_VHU_FAR_VID_LAG_AKTIVITET', period, level, unit_id, antal_lag_aktivitet_med_far, antal_lag_aktivitet, 1, NULL FROM b_wide WHERE subject = 'V'
+), names AS (
+    SELECT 'vardenhet' AS level, hsa_id AS unit_id, enhetsnamn AS unit_name FROM b_enheter
+    UNION ALL SELECT 'kommun', kommunkod, kommun FROM b_kommuner
+    UNION ALL SELECT DISTINCT 'lansdel', lansdel, lansdel FROM b_kommuner WHERE lansdel IS NOT NULL
+    UNION ALL SELECT DISTINCT 'region', regionkod, region FROM b_kommuner
+), p AS (
+    SELECT r.*, den < @THRESHOLD@ AS suppressed FROM r WHERE den > 0 AND num IS NOT NULL
+)
+SELECT CAST(p.indicator_id AS VARCHAR) AS indicator_id, p.period, p.level, p.unit_id,
+       coalesce(n.unit_name, CASE p.level WHEN 'vardenhet' THEN p.unit_id || ' (okänd enhet)'
+                                          WHEN 'kommun' THEN p.unit_id || ' (okänd kommun)' ELSE p.unit_id END) AS unit_name,
+       CAST(CASE WHEN suppressed THEN NULL ELSE num END AS DOUBLE) AS numerator,
+       CAST(den AS DOUBLE) AS denominator,
+       CAST(CASE WHEN suppressed THEN NULL ELSE num / den * scale END AS DOUBLE) AS value,
+       CAST(target AS DOUBLE) AS target,
+       suppressed
+FROM p LEFT JOIN names n ON n.level = p.level AND n.unit_id = p.unit_id;

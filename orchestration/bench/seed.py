@@ -1,0 +1,36 @@
+"""Child process: seed months of history into a warehouse (history.py).
+
+    python -m orchestration.bench.seed --warehouse FILE --source-month YYYY-MM --months N [--result FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from orchestration.bench.history import seed_history
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m orchestration.bench.seed")
+    p.add_argument("--warehouse", required=True, type=Path)
+    p.add_argument("--source-month", required=True)
+    p.add_argument("--months", required=True, type=int, help="months of history in all, the source month included")
+    p.add_argument("--result", type=Path)
+    a = p.parse_args(argv)
+    con = duckdb.connect(str(a.warehouse))
+    con.execute("SET preserve_insertion_order = false")
+    seeded = seed_history(con, a.source_month, a.months)
+    con.close()
+    out = {"seeded_months": seeded}
+    if a.result:
+        a.result.write_text(json.dumps(out))
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
