@@ -8,11 +8,13 @@ column of a DuckDB file, text files (CSV, HTML, JSON, logs), Parquet files and
 Dagster's event log. A finding names the place and a count, never the number
 itself: a report of a leak must not leak.
 
-Matching is on the last ten digits (YYMMDDNNNC), so the 12-digit form, the
-hyphenated forms and the 10-digit form with a hyphen all match. A word of 32
-or more hex digits is a hash (a pseudonym, a run id) and is not searched: by
-chance some of the 10.5 million 64-digit pseudonyms hold a run of 12 decimal
-digits that equals a delivered number, and that is no leak.
+A token downstream is a whole run of digits and separators (a piece of a
+longer number, such as the decimals of a float, is not one): 12 digits or 8 +
+4 with a separator match a delivered number exactly, 6 + 4 with a separator
+(the 10-digit form) match its last ten digits. A word of 32 or more hex
+digits is a hash (a pseudonym, a run id) and is not searched: by chance some
+of the 10.5 million 64-digit pseudonyms hold 12 decimal digits in a row that
+equal a delivered number, and that is no leak.
 """
 from __future__ import annotations
 
@@ -28,13 +30,14 @@ import pyarrow.csv as pacsv
 
 from orchestration.ingest import landing
 
-# A delivered personnummer: a whole run of digits and separators of this shape.
-DELIVERED = r"[0-9]{8}[-+]?[0-9]{4}"
-# Downstream it may be written in any of these forms, inside any text (RE2 and Python alike).
-TOKEN_PATTERN = r"[0-9]{6,8}[-+][0-9]{4}|[0-9]{12}"
-TOKEN = re.compile(TOKEN_PATTERN)
+# A whole run of digits and separators, trimmed of separators at its ends, is
+# a token; these are its personnummer shapes (RE2 and Python alike).
+RUN = r"[0-9+\-]+"
+TWELVE = r"[0-9]{8}[-+]?[0-9]{4}"   # as delivered, and the 12-digit forms downstream
+TEN = r"[0-9]{6}[-+][0-9]{4}"       # the 10-digit form with its separator
 WORD = re.compile(r"[0-9A-Za-z+\-]+")
 HASH_WORD = re.compile(r"[0-9a-fA-F]{32,}")
+_RUN, _TWELVE, _TEN = re.compile(RUN), re.compile(TWELVE), re.compile(TEN)
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,21 @@ class Leak:
         return f"{self.where}: {self.count} clear personnummer"
 
 
-def _last10(token: str) -> str:
-    return token.replace("-", "").replace("+", "")[-10:]
+def _digits(token: str) -> str:
+    return token.replace("-", "").replace("+", "")
 
 
 def tokens_in_text(text: str) -> list[str]:
-    """Personnummer-shaped tokens of free text, hash words left out."""
-    return [t for w in WORD.findall(text) if not HASH_WORD.fullmatch(w) for t in TOKEN.findall(w)]
+    """Personnummer-shaped tokens of free text (12 or 10 digits, see above), hash words left out."""
+    out = []
+    for w in WORD.findall(text):
+        if HASH_WORD.fullmatch(w):
+            continue
+        for run in _RUN.findall(w):
+            run = run.strip("+-")
+            if _TWELVE.fullmatch(run) or _TEN.fullmatch(run):
+                out.append(run)
+    return out
 
 
 def _read_lines(path: Path) -> pa.Table:
@@ -72,15 +83,16 @@ class Needles:
     def __init__(self) -> None:
         self.con = duckdb.connect()
         self.con.execute("SET preserve_insertion_order = false")
-        self.con.execute("CREATE TABLE needles (d10 VARCHAR)")
+        self.con.execute("CREATE TABLE needles (d12 VARCHAR)")
 
     @classmethod
     def from_tokens(cls, tokens: Iterable[str]) -> "Needles":
         n = cls()
-        frame = pd.DataFrame({"d10": sorted({_last10(t) for t in tokens})}, dtype="string")
+        frame = pd.DataFrame({"d12": sorted({_digits(t) for t in tokens})}, dtype="string")
         n.con.register("frame", frame)
-        n.con.execute("INSERT INTO needles SELECT d10 FROM frame")
+        n.con.execute("INSERT INTO needles SELECT d12 FROM frame")
         n.con.unregister("frame")
+        n._index()
         return n
 
     @classmethod
@@ -97,23 +109,32 @@ class Needles:
             # Whole runs of digits and separators, as in the old split: a 12-digit
             # piece of a longer number (an HSA-id) is not a delivered personnummer.
             n.con.execute(
-                "INSERT INTO needles SELECT DISTINCT right(regexp_replace(w, '[-+]', '', 'g'), 10) FROM "
-                "(SELECT unnest(regexp_extract_all(line, '[0-9+-]+')) AS w FROM lines) "
-                "WHERE regexp_full_match(w, ?)", [DELIVERED])
-        n.con.execute("CREATE OR REPLACE TABLE needles AS SELECT DISTINCT d10 FROM needles")
+                "INSERT INTO needles SELECT DISTINCT regexp_replace(w, '[-+]', '', 'g') FROM "
+                "(SELECT unnest(regexp_extract_all(line, $run)) AS w FROM lines) "
+                "WHERE regexp_full_match(w, $twelve)", {"run": RUN, "twelve": TWELVE})
+        n._index()
         return n
+
+    def _index(self) -> None:
+        self.con.execute("CREATE OR REPLACE TABLE needles AS SELECT DISTINCT d12 FROM needles")
+        # The last ten digits, for tokens written in the 10-digit form.
+        self.con.execute("CREATE OR REPLACE TABLE needles10 AS SELECT DISTINCT right(d12, 10) AS d10 FROM needles")
+
+    # Inner joins, not IN (...): the few tokens are the build side, and the 10.5
+    # million needles are only scanned (a mark join hashed them on every call).
+    MATCHES = ("SELECT count(*) FROM (SELECT t.d FROM {tokens} t JOIN needles n ON t.d = n.d12 "
+               "UNION ALL SELECT t.d FROM {tokens} t JOIN needles10 n ON t.d = n.d10)")
 
     def __len__(self) -> int:
         return self.con.execute("SELECT count(*) FROM needles").fetchone()[0]
 
     def count(self, tokens: Iterable[str]) -> int:
-        """How many of the tokens are delivered personnummer."""
-        d10 = [_last10(t) for t in tokens]
-        if not d10:
+        """How many of the tokens (12- or 10-digit forms) are delivered personnummer."""
+        digits = [_digits(t) for t in tokens]
+        if not digits:
             return 0
-        return self.con.execute(
-            "SELECT count(*) FROM (SELECT unnest(?::VARCHAR[]) AS d10) t JOIN needles USING (d10)", [d10]
-        ).fetchone()[0]
+        return self.con.execute(self.MATCHES.format(tokens="(SELECT unnest($d::VARCHAR[]) AS d)"),
+                                {"d": digits}).fetchone()[0]
 
     def close(self) -> None:
         self.con.close()
@@ -155,22 +176,23 @@ def scan_duckdb(path: Path, needles: Needles, months: set[str] | None = None) ->
         for schema, table, column, by_month in cols:
             if column in PSEUDONYM_COLUMNS:
                 continue
-            where, params = "", {"tok": TOKEN_PATTERN}
+            where, params = "", {"run": RUN, "twelve": TWELVE, "ten": TEN}
             if months is not None and by_month:
                 where, params = "WHERE _reporting_month IN (SELECT unnest($months))", {**params, "months": sorted(months)}
-            n = con.execute(
-                # Distinct values first (a column repeats each value per month), pure
-                # pseudonyms dropped before the costlier split into words.
-                "SELECT count(*) FROM ("
-                "  SELECT right(regexp_replace(tok, '[-+]', '', 'g'), 10) AS d10 FROM ("
-                "    SELECT unnest(regexp_extract_all(w, $tok)) AS tok FROM ("
-                "      SELECT unnest(regexp_extract_all(c, '[0-9A-Za-z+-]+')) AS w FROM ("
-                f'        SELECT DISTINCT "{column}" AS c FROM hay."{schema}"."{table}" {where}) v'
-                "      WHERE NOT regexp_full_match(c, '[0-9a-f]{64}')) words"
-                "    WHERE NOT regexp_full_match(w, '[0-9a-fA-F]{32,}')) toks) t "
-                "JOIN needles USING (d10)",
+            # Distinct values first (a column repeats each value per month), pure
+            # pseudonyms dropped before the costlier split into words and runs.
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE tokens AS WITH runs AS ("
+                "  SELECT trim(unnest(regexp_extract_all(w, $run)), '+-') AS r FROM ("
+                "    SELECT unnest(regexp_extract_all(c, '[0-9A-Za-z+-]+')) AS w FROM ("
+                f'      SELECT DISTINCT "{column}" AS c FROM hay."{schema}"."{table}" {where}) v'
+                "    WHERE NOT regexp_full_match(c, '[0-9a-f]{64}')) words"
+                "  WHERE NOT regexp_full_match(w, '[0-9a-fA-F]{32,}')) "
+                "SELECT regexp_replace(r, '[-+]', '', 'g') AS d FROM runs "
+                "WHERE regexp_full_match(r, $twelve) OR regexp_full_match(r, $ten)",
                 params,
-            ).fetchone()[0]
+            )
+            n = con.execute(needles.MATCHES.format(tokens="tokens")).fetchone()[0]
             if n:
                 leaks.append(Leak(f"{path.name}:{schema}.{table}.{column}", n))
         return leaks

@@ -1,0 +1,16 @@
+/*
+  Every measure of the int_<subject>_measures models in one table, the input
+  of the roll-up (int_measures_rolled_up).
+
+  A table of its own, not a CTE of the roll-up: DuckDB's grouping-set
+  aggregation over a UNION ALL of the four models ran out of its 4 GB on a
+  national month, while the same aggregation over one table fits (measured,
+  docs/benchmarks.md). Writing the 11.5 million rows costs a few seconds.
+*/
+{%- set subjects = ['int_tillganglighet_measures', 'int_kontinuitet_measures', 'int_mangakare_measures',
+                    'int_vhu_measures'] %}
+{% for model in subjects %}
+select measure_id, period, hsa_id, kommunkod, item_key, amount
+from {{ ref(model) }}
+{% if not loop.last %}union all{% endif %}
+{% endfor %}
