@@ -25,7 +25,7 @@ def serving_copy(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     settings = Settings.from_env()
     with warehouse.connect() as con:
         publication, left_out = publish(con, settings.serving_dir, settings.suppression_threshold,
-                                        run_id=context.run_id)
+                                        run_id=context.run.run_id)
     if left_out:
         context.log.warning(f"not published (unknown to the disclosure rule): {', '.join(left_out)}")
     context.log.info(f"published {publication.publication_id} to {settings.serving_dir}")
