@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from orchestration.demo import write_demo_data
-from tests.conftest import TEST_KEY
+from tests.conftest import pipeline_vars
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NARAVARD = str(Path(sys.executable).parent / "naravard")
@@ -34,14 +34,7 @@ DBT_MODEL_DONE = "ASSET_MATERIALIZATION"  # dbt has written at least one model w
 
 
 def _env(root: Path) -> dict:
-    env = dict(os.environ)
-    env.update({
-        "NARAVARD_LANDING_DIR": str(root / "landing"), "NARAVARD_WAREHOUSE": str(root / "warehouse" / "naravard.duckdb"),
-        "NARAVARD_SERVING_DIR": str(root / "serving"), "NARAVARD_ARCHIVE_DIR": str(root / "archive"),
-        "NARAVARD_DATADOCS_DIR": str(root / "datadocs"), "DAGSTER_HOME": str(root / "dagster_home"),
-        "NARAVARD_PSEUDONYM_KEY": TEST_KEY,
-    })
-    return env
+    return {**os.environ, **pipeline_vars(root)}
 
 
 def _run(root: Path) -> subprocess.CompletedProcess:

@@ -19,7 +19,7 @@ import pytest
 
 from orchestration import privacy
 from orchestration.demo import write_demo_data
-from tests.conftest import TEST_KEY
+from tests.conftest import pipeline_vars
 
 NARAVARD = str(Path(sys.executable).parent / "naravard")
 
@@ -28,16 +28,7 @@ NARAVARD = str(Path(sys.executable).parent / "naravard")
 def demo_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo_run")
     manifest = write_demo_data(root / "landing", scale=1.0)
-    env = dict(os.environ)
-    env.update({
-        "NARAVARD_LANDING_DIR": str(root / "landing"),
-        "NARAVARD_WAREHOUSE": str(root / "warehouse" / "naravard.duckdb"),
-        "NARAVARD_SERVING_DIR": str(root / "serving"),
-        "NARAVARD_ARCHIVE_DIR": str(root / "archive"),
-        "NARAVARD_DATADOCS_DIR": str(root / "datadocs"),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-        "NARAVARD_PSEUDONYM_KEY": TEST_KEY,
-    })
+    env = {**os.environ, **pipeline_vars(root)}
     proc = subprocess.run([NARAVARD, "run", "--log-level", "WARNING"], env=env, capture_output=True, text=True,
                           timeout=1800)
     (root / "run.out").write_text(proc.stdout + proc.stderr)

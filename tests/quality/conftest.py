@@ -17,20 +17,15 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.conftest import TEST_KEY
+from tests.conftest import pipeline_vars
 
 
 @contextlib.contextmanager
 def pointed_at(root: Path) -> Iterator[Path]:
     """What naravard_env does, for a module-scoped fixture: every path into root."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NARAVARD_LANDING_DIR", str(root / "landing"))
-        mp.setenv("NARAVARD_WAREHOUSE", str(root / "warehouse" / "naravard.duckdb"))
-        mp.setenv("NARAVARD_SERVING_DIR", str(root / "serving"))
-        mp.setenv("NARAVARD_ARCHIVE_DIR", str(root / "archive"))
-        mp.setenv("NARAVARD_DATADOCS_DIR", str(root / "datadocs"))
-        mp.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-        mp.setenv("NARAVARD_PSEUDONYM_KEY", TEST_KEY)
+        for name, value in pipeline_vars(root).items():
+            mp.setenv(name, value)
         (root / "landing").mkdir(parents=True, exist_ok=True)
         (root / "dagster_home").mkdir(parents=True, exist_ok=True)
         (root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")

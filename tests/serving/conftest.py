@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.demo import write_demo_data
-from tests.conftest import TEST_KEY
+from tests.conftest import pipeline_vars
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NARAVARD = str(Path(sys.executable).parent / "naravard")
@@ -106,13 +106,7 @@ def _publication_id(db: Path) -> str:
 def two_runs(tmp_path_factory) -> Scenario:
     root = tmp_path_factory.mktemp("serving")
     landing, serving = root / "landing", root / "serving"
-    env = dict(os.environ)
-    env.update({
-        "NARAVARD_LANDING_DIR": str(landing), "NARAVARD_WAREHOUSE": str(root / "warehouse" / "naravard.duckdb"),
-        "NARAVARD_SERVING_DIR": str(serving), "NARAVARD_ARCHIVE_DIR": str(root / "archive"),
-        "NARAVARD_DATADOCS_DIR": str(root / "datadocs"), "DAGSTER_HOME": str(root / "dagster_home"),
-        "NARAVARD_PSEUDONYM_KEY": TEST_KEY, "NARAVARD_SUPPRESSION_THRESHOLD": str(THRESHOLD),
-    })
+    env = {**os.environ, **pipeline_vars(root), "NARAVARD_SUPPRESSION_THRESHOLD": str(THRESHOLD)}
     (root / "dagster_home").mkdir()
     (root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     write_demo_data(landing, scale=SCALE, months=MONTHS, end_month=LAST_MONTH, seed=11)
