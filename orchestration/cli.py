@@ -68,22 +68,35 @@ def cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     months, problems = months_to_run(settings)
+    if months and not args.full_refresh:
+        from orchestration import uptodate
+
+        # Before the problems are repeated and before Dagster and dbt load (seconds):
+        # a run with nothing new to build says so in one line.
+        with single_writer(settings.warehouse):
+            idle = uptodate.nothing_to_do(settings, uptodate.fingerprint())
+        if idle:
+            print(idle)
+            return 0
     for p in problems:
         print(f"naravard: set aside: {p}", file=sys.stderr)
     if not months:
         print(f"naravard: no loadable extract in {settings.landing_dir}", file=sys.stderr)
         return 2
-    return execute_months(settings, months[0], months[-1], "cli", args.log_level)
+    return execute_months(settings, months[0], months[-1], "cli", args.log_level, full_refresh=args.full_refresh)
 
 
-def execute_months(settings: Settings, first: str, last: str, trigger: str, log_level: str) -> int:
+def execute_months(settings: Settings, first: str, last: str, trigger: str, log_level: str,
+                   full_refresh: bool = False) -> int:
     """One run of naravard_full over the months first..last in the instance of DAGSTER_HOME
     (shared by `run` and `backfill`), then the alerts of that run."""
     import dagster as dg
 
+    from orchestration import uptodate
     from orchestration.alerts import AlertSettings
     from orchestration.automation.concurrency import WarehouseInUse, claim_instance
     from orchestration.definitions import defs
+    from orchestration.transform import FULL_REFRESH_TAG
 
     AlertSettings.from_env()  # a misconfigured alert channel stops us before the run, not after
     with single_writer(settings.warehouse):
@@ -94,6 +107,7 @@ def execute_months(settings: Settings, first: str, last: str, trigger: str, log_
                       file=sys.stderr)
         except WarehouseInUse as e:
             raise SystemExit(f"naravard: {e}") from None
+        built_from = uptodate.fingerprint()  # what this run is built from
         job = defs.resolve_job_def("naravard_full")
         print(f"naravard: running months {first}..{last} from {settings.landing_dir}")
         result = job.execute_in_process(
@@ -104,12 +118,31 @@ def execute_months(settings: Settings, first: str, last: str, trigger: str, log_
                 "dagster/asset_partition_range_end": last,
                 "naravard/trigger": trigger,
                 "naravard/warehouse": str(settings.warehouse),
+                **({FULL_REFRESH_TAG: "true"} if full_refresh else {}),
             },
             raise_on_error=False,
         )
+        record_publication(result, settings, built_from)
     code = report(result, settings)
     send_alerts(instance, result.run_id)
     return code
+
+
+def record_publication(result, settings: Settings, code: str) -> None:
+    """After a run that succeeded and published: what it was built from (orchestration/uptodate),
+    so the next `naravard run` with nothing new delivered can say so and stop."""
+    from orchestration import uptodate
+    from orchestration.quality.run_report import published_serving
+    from orchestration.resources import connect_with_retry
+
+    if not (result.success and published_serving(result)):
+        return
+    publication_id = uptodate.serving_publication(settings.serving_dir)
+    con = connect_with_retry(settings.warehouse)
+    try:
+        uptodate.record(con, result.run_id, publication_id, code)
+    finally:
+        con.close()
 
 
 def send_alerts(instance, run_id: str) -> None:
@@ -203,15 +236,26 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def not_said_by_the_run(record: logging.LogRecord) -> bool:
+    """Dagster's console logger already prints what libraries log through get_dagster_logger()
+    (dagster.builtin: dagster-dbt's "Running dbt command", ...) during a run, with the run and
+    step; the root handler printed each a second time. Warnings and errors it keeps."""
+    return not (record.name.startswith("dagster.builtin") and record.levelno < logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     quiet_telemetry()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(not_said_by_the_run)
     parser = argparse.ArgumentParser(prog="naravard", description="Nära vård indicators: the headless pipeline.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="ingest everything in the landing folder, build, check and publish")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                      help="console log level of the Dagster run (the UI keeps every event)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="run and rebuild every model even when nothing new was delivered")
     run.set_defaults(func=cmd_run)
 
     backfill = sub.add_parser("backfill", help="ingest a range of months again, then build, check and publish")

@@ -1,7 +1,9 @@
 """dbt models as Dagster assets, grouped by layer; dbt tests become asset checks."""
 
+import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -19,6 +21,9 @@ from orchestration.settings import Settings, quiet_telemetry
 # DbtCliResource looks for `dbt` on PATH; a headless run from cron has no
 # activated venv, so point at the executable next to this interpreter.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+# `naravard run --full-refresh`: rebuild every model from all of raw.
+FULL_REFRESH_TAG = "naravard/full_refresh"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -43,6 +48,20 @@ def _newest_source_mtime() -> float:
     return newest
 
 
+def dbt_vars() -> list[str]:
+    """The --vars of every dbt command. `dbt parse` and `dbt build` must pass the same:
+    dbt keeps its partial parse (partial_parse.msgpack, copied into each build's target
+    folder by dagster-dbt) only while vars, profile and target are unchanged; with
+    different vars every build said "Unable to do partial parsing" and parsed anew."""
+    # The disclosure threshold is one setting for dbt and for publishing.
+    return ["--vars", json.dumps({"suppression_threshold": Settings.from_env().suppression_threshold})]
+
+
+def colour_flag() -> str:
+    """dbt's colours on a terminal only: redirected output gets no escape codes."""
+    return "--use-colors" if sys.stdout.isatty() else "--no-use-colors"
+
+
 def ensure_manifest(force: bool = False) -> Path:
     """`dbt parse` when the manifest is missing (a fresh clone) or older than
     the dbt project (an edited model would otherwise be unknown to Dagster;
@@ -50,7 +69,7 @@ def ensure_manifest(force: bool = False) -> Path:
     manifest = dbt_project.manifest_path
     if force or not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
         subprocess.run(
-            [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+            [DBT_EXECUTABLE, "parse", "--quiet", *dbt_vars(), "--project-dir", str(DBT_PROJECT_DIR),
              "--profiles-dir", str(DBT_PROJECT_DIR)],
             check=True, env=dbt_env(), cwd=DBT_PROJECT_DIR,
         )
@@ -84,10 +103,74 @@ def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     # so a source that has not delivered yet is "no data", not a crash.
     with warehouse.connect() as con:
         ensure_schema(con)
-    # The disclosure threshold is one setting for dbt and for publishing.
-    threshold = Settings.from_env().suppression_threshold
-    args = ["build", "--vars", json.dumps({"suppression_threshold": threshold})]
-    yield from dbt.cli(args, context=context).stream()
+    # Unit tests check the SQL, not the data: `make test` runs them (tests/test_dbt_models.py);
+    # in every run they cost 25 extra dbt nodes.
+    args = ["build", *dbt_vars(), colour_flag(), "--exclude", "resource_type:unit_test"]
+    if context.run.tags.get(FULL_REFRESH_TAG) == "true":
+        args.append("--full-refresh")
+    invocation = dbt.cli(args, context=context)
+    yield from with_progress(context, invocation.stream())
+    keep_partial_parse(Path(invocation.target_path))
+
+
+def keep_partial_parse(build_target: Path) -> None:
+    """Hand the build's partial parse on to the next run. dagster-dbt gives every build a
+    target folder of its own and seeds it with <project>/target/partial_parse.msgpack, which
+    only `dbt parse` wrote: one made for another warehouse (profile) or other vars made the
+    next build parse everything again. The build's own is for this warehouse and these vars."""
+    built = build_target / "partial_parse.msgpack"
+    if built.exists():
+        kept = dbt_project.project_dir / dbt_project.target_path / "partial_parse.msgpack"
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}")
+        tmp.write_bytes(built.read_bytes())
+        tmp.replace(kept)  # atomic: a build starting now copies the old file or the new one
+
+
+# dbt's line per started node and per model, seed or test that passed; the
+# progress lines below say the same by count. Warnings, failures, errors and
+# dbt's summary stay.
+_NODE_LINE = re.compile(r"^\d+ of \d+ (START|OK|PASS) ")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class _DbtEcho:
+    """dagster-dbt writes every dbt log line to stdout; this passes them on less the per-node noise."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines(keepends=True):
+            if not _NODE_LINE.match(_ANSI.sub("", line)):
+                self.out.write(line)
+        return len(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def with_progress(context: dg.AssetExecutionContext, events):
+    """The dbt build's events, with one progress line per model or seed built, by count, in
+    the run's log (plain lines; also in the UI), and dbt's own echo without its per-node lines."""
+    models = len(context.selected_asset_keys)
+    tests = len(context.selected_asset_check_keys)
+    built = checked = 0
+    events = iter(events)
+    while True:
+        # Only dagster-dbt's echo is redirected: the step's own logging goes to stderr handlers.
+        with contextlib.redirect_stdout(_DbtEcho(sys.stdout)):
+            event = next(events, None)
+        if event is None:
+            return
+        if isinstance(event, (dg.Output, dg.AssetMaterialization)):
+            built += 1
+            key = (event.asset_key if isinstance(event, dg.AssetMaterialization)
+                   else context.asset_key_for_output(event.output_name))
+            context.log.info(f"dbt build: {built} of {models} models and seeds built, {checked} of {tests} "
+                             f"tests run ({key.to_user_string()})")
+        elif isinstance(event, dg.AssetCheckResult):
+            checked += 1
+        yield event
 
 
 def dbt_resource() -> DbtCliResource:

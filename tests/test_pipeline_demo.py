@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +30,8 @@ def demo_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo_run")
     manifest = write_demo_data(root / "landing", scale=1.0)
     env = {**os.environ, **pipeline_vars(root)}
-    proc = subprocess.run([NARAVARD, "run", "--log-level", "WARNING"], env=env, capture_output=True, text=True,
-                          timeout=1800)
+    # At the default log level, as `make run` prints it.
+    proc = subprocess.run([NARAVARD, "run"], env=env, capture_output=True, text=True, timeout=1800)
     (root / "run.out").write_text(proc.stdout + proc.stderr)
     return root, manifest, proc
 
@@ -46,6 +47,45 @@ def test_run_succeeds_and_is_in_the_dagster_instance(demo_run):
     instance = dg.DagsterInstance.from_config(str(root / "dagster_home"))
     runs = instance.get_runs()
     assert len(runs) == 1 and runs[0].is_success and runs[0].tags.get("naravard/trigger") == "cli"
+
+
+def test_the_console_says_each_thing_once_plainly_with_progress(demo_run):
+    """Issue 17: output redirected to a file has no colour codes, no line twice, and the
+    dbt build counts its models (36 models and 2 seeds in dbt_project: `dbt ls` lists them)."""
+    root, _, proc = demo_run
+    out = proc.stdout + proc.stderr
+    assert "\x1b[" not in out
+    # A message without the prefix each logger gives it (time, run id, step), so the same
+    # message printed by two loggers counts twice.
+    prefix = re.compile(r"^(\S+ \S+ \+\d{4} - dagster - \w+ - |\w+ [\w.]+: )")
+    # (Python's warnings of libraries, a path:line line and its source line, are not the
+    # run's output and are dealt with where they are raised.)
+    lines = [prefix.sub("", ln) for ln in out.splitlines()
+             if ln.strip() and not re.search(r"\.py:\d+: \w*Warning: ", ln) and not ln.startswith("  ")]
+    twice = {ln for ln in lines if lines.count(ln) > 1}
+    assert twice == set(), sorted(twice)[:5]
+    progress = [ln for ln in lines if "dbt build: " in ln and " models and seeds built" in ln]
+    assert progress and "dbt build: 38 of 38 models and seeds built" in progress[-1], progress[-3:]
+    assert " START " not in out  # dbt's per-node lines are replaced by the count
+
+
+def test_a_second_run_with_nothing_new_does_nothing(demo_run):
+    """Issue 17: nothing delivered since the last run -> one line, no dbt build, no new
+    publication, no new Dagster run, and the warehouse file does not grow."""
+    root, _, first = demo_run
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    warehouse = root / "warehouse" / "naravard.duckdb"
+    serving = root / "serving" / "naravard.duckdb"
+    before = (warehouse.stat().st_size, warehouse.stat().st_mtime_ns, serving.stat().st_mtime_ns)
+
+    proc = subprocess.run([NARAVARD, "run"], env={**os.environ, **pipeline_vars(root)}, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.stdout.count("\n") == 1 and "nothing new delivered since run" in proc.stdout, proc.stdout
+    assert "dbt" not in proc.stdout + proc.stderr
+    assert (warehouse.stat().st_size, warehouse.stat().st_mtime_ns, serving.stat().st_mtime_ns) == before
+    instance = dg.DagsterInstance.from_config(str(root / "dagster_home"))
+    assert len(instance.get_runs()) == 1
 
 
 def _yearly(con, indicator: str, year: str) -> float:
