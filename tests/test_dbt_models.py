@@ -130,8 +130,9 @@ def _listning() -> dict[str, list[dict]]:
 def _lakare() -> dict[str, list[dict]]:
     # 2024-12. U1: specialists 1.0 + 1.0 + 0.5 = 2.5, ST 1.0 (annan_specialist not counted).
     # U3: 6 specialists × 1.0 = 6.0. U4: specialist 0.75. U2: none.
-    # K2 = listed / specialist FTE: U3 5/6; region 24: 18 / (2.5 + 6) = 18/8.5; U1 (2.5) and U4 (0.75)
-    # have denominators < 5 -> suppressed; U2 has 0 -> no row.
+    # K2 = listed / specialist FTE, protecting the listed persons (not the FTE): U1 12/2.5 = 4.8;
+    # U3 5/6 (5 listed, exactly the threshold: published); U4 6/0.75 = 8; kommun 2480 13/2.5 = 5.2;
+    # region 24: 18 / (2.5 + 6) = 18/8.5; region 22 6/0.75 = 8; U2 has 0 FTE -> no row.
     # K3 = (1100 × spec + 550 × ST) / listed: U1 (2750 + 550)/12 = 275; U3 6600/5 = 1320;
     # U4 825/6 = 137.5; kommun 2480 3300/13; region 24 (9350 + 550)/18 = 550.
     def row(i, hsa, kat, grad):
@@ -329,6 +330,10 @@ EXPECTED = {
     ("K2_LISTADE_PER_SPECIALIST", "2024-12", "vardenhet", U3): (5, 6, 5 / 6),
     ("K2_LISTADE_PER_SPECIALIST", "2024-12", "kommun", "2482"): (5, 6, 5 / 6),
     ("K2_LISTADE_PER_SPECIALIST", "2024-12", "region", "24"): (18, 8.5, 18 / 8.5),
+    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "vardenhet", U1): (12, 2.5, 4.8),
+    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "vardenhet", U4): (6, 0.75, 8.0),
+    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "kommun", "2480"): (13, 2.5, 5.2),
+    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "region", "22"): (6, 0.75, 8.0),
     # K3
     ("K3_RIKTVARDE_TACKNING", "2024-12", "vardenhet", U1): (3300, 12, 275),
     ("K3_RIKTVARDE_TACKNING", "2024-12", "vardenhet", U3): (6600, 5, 1320),
@@ -337,12 +342,9 @@ EXPECTED = {
     ("K3_RIKTVARDE_TACKNING", "2024-12", "region", "24"): (9900, 18, 550),
     # A1 (× 1000)
     ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2480"): (5, INV_2480, 5000 / INV_2480),
-    ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2403"): (1, INV_2403, 1000 / INV_2403),
     ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2482"): (0, 76542, 0.0),
     ("A1_MANGAKARE_PER_1000", "2024-12", "lansdel", "Umeå"): (6, INV_UMEA_LANSDEL, 6000 / INV_UMEA_LANSDEL),
     ("A1_MANGAKARE_PER_1000", "2024-12", "region", "24"): (6, INV_REGION_24, 6000 / INV_REGION_24),
-    ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2281"): (1, INV_2281, 1000 / INV_2281),
-    ("A1_MANGAKARE_PER_1000", "2024-12", "region", "22"): (1, INV_REGION_22, 1000 / INV_REGION_22),
     # A2
     ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "kommun", "2480"): (20, 28, 20 / 28),
     ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "lansdel", "Umeå"): (21, 29, 21 / 29),
@@ -364,19 +366,23 @@ EXPECTED = {
     ("V2_VHU_FAR_VID_LAG_AKTIVITET", "2024", "region", "24"): (4, 6, 4 / 6),
 }
 
-# Rows that exist but are suppressed (denominator < 5): numerator and value NULL.
+# Rows that exist but are suppressed (the count the indicator protects, seeds/contract/rojandekontroll.csv,
+# is 1-4): numerator and value NULL; the denominator shown, or None where it is hidden too (A3).
 SUPPRESSED = {
     ("T1_TELEFON_SAMMA_DAG", "2024-01", "vardenhet", U3): 3,
     ("T1_TELEFON_SAMMA_DAG", "2024-01", "lansdel", "Skellefteå"): 3,
     ("K1_FAST_LAKARKONTAKT", "2024-12", "vardenhet", U2): 2,
-    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "vardenhet", U1): 2.5,
-    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "kommun", "2480"): 2.5,
-    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "region", "22"): 0.75,
     ("K3_RIKTVARDE_TACKNING", "2024-12", "vardenhet", U2): 2,
     ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "kommun", "2482"): 3,
     ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "kommun", "2403"): 1,
-    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "kommun", "2403"): 1,
-    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "kommun", "2281"): 1,
+    # A1 protects its numerator, the mångåkare: 1 in 2403, 2281 and region 22; inhabitants shown.
+    ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2403"): INV_2403,
+    ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2281"): INV_2281,
+    ("A1_MANGAKARE_PER_1000", "2024-12", "region", "22"): INV_REGION_22,
+    # A3's denominator is that same count: hidden with the row.
+    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "kommun", "2403"): None,
+    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "kommun", "2281"): None,
+    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "region", "22"): None,
     ("V2_VHU_FAR_VID_LAG_AKTIVITET", "2024", "vardenhet", U3): 1,
 }
 
@@ -407,7 +413,10 @@ def test_indicator_value(indikatorer, key):
 def test_suppressed_rows_publish_only_the_denominator(indikatorer, key):
     row = indikatorer[key]
     assert row["suppressed"] is True
-    assert row["denominator"] == pytest.approx(SUPPRESSED[key])
+    if SUPPRESSED[key] is None:
+        assert row["denominator"] is None
+    else:
+        assert row["denominator"] == pytest.approx(SUPPRESSED[key])
     assert row["numerator"] is None and row["value"] is None
 
 

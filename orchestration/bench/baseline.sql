@@ -6,8 +6,9 @@
 --
 -- The counting rules are the ones of dbt_project/README.md (the bench test
 -- checks that both give the same rows and values). The runner
--- (orchestration/bench/baseline.py) replaces @KOMMUNER_CSV@, @VARDENHETER_CSV@
--- (the dbt seeds, read as CSV), @THRESHOLD@, @MIN_UPPDRAG@, @FONSTER_DAGAR@,
+-- (orchestration/bench/baseline.py) replaces @KOMMUNER_CSV@, @VARDENHETER_CSV@,
+-- @ROJANDEKONTROLL_CSV@ (the dbt seeds, read as CSV; the last is the disclosure
+-- rule per indicator, CONTRACTS.md section 3.1), @THRESHOLD@, @MIN_UPPDRAG@, @FONSTER_DAGAR@,
 -- @RIKTVARDE_SPECIALIST@ and @RIKTVARDE_ST@. Statements are separated by ';' at
 -- the end of a line.
 
@@ -236,19 +237,27 @@ WITH r AS (
     UNION ALL SELECT 'A3_MANGAKARE_MED_FAST_LAKARE', period, level, unit_id, mangakare_med_flk, antal_mangakare, 1, 0.55 FROM b_wide WHERE subject = 'A'
     UNION ALL SELECT 'V1_VHU_DELTAGANDE', period, level, unit_id, antal_undersokta, antal_inbjudna, 1, NULL FROM b_wide WHERE subject = 'V'
     UNION ALL SELECT 'V2_VHU_FAR_VID_LAG_AKTIVITET', period, level, unit_id, antal_lag_aktivitet_med_far, antal_lag_aktivitet, 1, NULL FROM b_wide WHERE subject = 'V'
+), rule AS (
+    SELECT indicator_id, protects, CAST(hide_denominator AS BOOLEAN) AS hide_denominator
+    FROM read_csv('@ROJANDEKONTROLL_CSV@', delim = ',', header = true, all_varchar = true)
 ), names AS (
     SELECT 'vardenhet' AS level, hsa_id AS unit_id, enhetsnamn AS unit_name FROM b_enheter
     UNION ALL SELECT 'kommun', kommunkod, kommun FROM b_kommuner
     UNION ALL SELECT DISTINCT 'lansdel', lansdel, lansdel FROM b_kommuner WHERE lansdel IS NOT NULL
     UNION ALL SELECT DISTINCT 'region', regionkod, region FROM b_kommuner
 ), p AS (
-    SELECT r.*, den < @THRESHOLD@ AS suppressed FROM r WHERE den > 0 AND num IS NOT NULL
+    -- Disclosure control (seed rojandekontroll): the count the indicator protects, 1 .. threshold - 1.
+    SELECT r.*, c.hide_denominator,
+           (CASE c.protects WHEN 'numerator' THEN num ELSE den END) > 0
+           AND (CASE c.protects WHEN 'numerator' THEN num ELSE den END) < @THRESHOLD@ AS suppressed
+    FROM r JOIN rule c ON c.indicator_id = r.indicator_id
+    WHERE den > 0 AND num IS NOT NULL
 )
 SELECT CAST(p.indicator_id AS VARCHAR) AS indicator_id, p.period, p.level, p.unit_id,
        coalesce(n.unit_name, CASE p.level WHEN 'vardenhet' THEN p.unit_id || ' (okänd enhet)'
                                           WHEN 'kommun' THEN p.unit_id || ' (okänd kommun)' ELSE p.unit_id END) AS unit_name,
        CAST(CASE WHEN suppressed THEN NULL ELSE num END AS DOUBLE) AS numerator,
-       CAST(den AS DOUBLE) AS denominator,
+       CAST(CASE WHEN suppressed AND hide_denominator THEN NULL ELSE den END AS DOUBLE) AS denominator,
        CAST(CASE WHEN suppressed THEN NULL ELSE num / den * scale END AS DOUBLE) AS value,
        CAST(target AS DOUBLE) AS target,
        suppressed
