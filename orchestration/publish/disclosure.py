@@ -54,7 +54,9 @@ DQ_COLUMNS = ("check_id", "source", "period", "level", "unit_id", "severity", "a
 ROW_KEY = ("period", "level", "unit_id")
 # Findings whose `affected` counts deliveries, not people or their records (orchestration/quality, dbt dq
 # models): a missing monthly file of one unit is affected = 1 and must stay readable. Rule 4 spares them.
-CHECKS_COUNTING_DELIVERIES = ("DQ_LEVERANS_SAKNAS", "DQ_FIL_SAKNAS", "DQ_FIL_AVSATT")
+# The window and year-to-date findings count missing months, and their messages must name them.
+CHECKS_COUNTING_DELIVERIES = ("DQ_LEVERANS_SAKNAS", "DQ_FIL_SAKNAS", "DQ_FIL_AVSATT",
+                              "DQ_AMBULANS_FONSTER_OFULLSTANDIGT", "DQ_VHU_AR_OFULLSTANDIGT")
 
 
 class DisclosureError(RuntimeError):

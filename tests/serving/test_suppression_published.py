@@ -237,8 +237,9 @@ def test_what_is_published_in_the_wide_marts_is_the_truth(published, truth):
                 assert (pub.loc[shown, c].astype(str).str[:10] == ref.loc[shown, c].astype(str).str[:10]).all()
 
 
-# Findings that count deliveries or files, not people (docs/bi.md, rule 4): shown as they are.
-DELIVERY_CHECKS = {"DQ_LEVERANS_SAKNAS", "DQ_FIL_SAKNAS", "DQ_FIL_AVSATT"}
+# Findings that count deliveries, files or missing months, not people (docs/bi.md, rule 4): shown as they are.
+DELIVERY_CHECKS = {"DQ_LEVERANS_SAKNAS", "DQ_FIL_SAKNAS", "DQ_FIL_AVSATT", "DQ_AMBULANS_FONSTER_OFULLSTANDIGT",
+                   "DQ_VHU_AR_OFULLSTANDIGT"}
 
 
 def test_no_small_affected_count_in_published_findings(published):
@@ -248,6 +249,23 @@ def test_no_small_affected_count_in_published_findings(published):
     assert not small.any()
     hidden = unit_level & dq["affected"].isna()
     assert dq.loc[hidden, "message"].str.startswith(f"Färre än {THRESHOLD} berörda").all()
+
+
+def test_coverage_findings_name_their_missing_months_when_published(published):
+    """13 demo months 2023-12 .. 2024-12. The window of month m touches the month of D - 364 .. m:
+    2024-11's is 2023-12 .. 2024-11 and 2024-12's 2024-01 .. 2024-12, both delivered; 2023-12's touches
+    2023-01 .. 2023-12, of which 2023-01 .. 2023-11 (eleven) never came; 2024-10's 2023-11 .. 2024-10
+    misses 2023-11 only. The published messages still name the months (these findings count months, not
+    people). VHU 2023 has December only: eleven months missing; 2024 is whole."""
+    dq = published["dq_findings"]
+    window = dq[dq["check_id"] == "DQ_AMBULANS_FONSTER_OFULLSTANDIGT"].set_index("period")
+    assert sorted(window.index) == ["2023-12"] + [f"2024-{m:02d}" for m in range(1, 11)]
+    months_2023 = ", ".join(f"2023-{m:02d}" for m in range(1, 12))
+    assert window.loc["2023-12", "affected"] == 11 and f"({months_2023})" in window.loc["2023-12", "message"]
+    assert window.loc["2024-10", "affected"] == 1 and "(2023-11)" in window.loc["2024-10", "message"]
+    vhu = dq[dq["check_id"] == "DQ_VHU_AR_OFULLSTANDIGT"].set_index("period")
+    assert list(vhu.index) == ["2023"] and vhu.loc["2023", "affected"] == 11
+    assert "år-till-datum" in vhu.loc["2023", "message"]
 
 
 def test_csv_matches_the_published_indicators(two_runs, published):

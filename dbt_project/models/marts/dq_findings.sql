@@ -12,6 +12,9 @@
     'int_dq_findings_leverans_vardgaranti',
     'int_dq_findings_filer',
     'int_dq_findings_ambulans_oidentifierade',
+    'int_dq_findings_ambulans_fonster',
+    'int_dq_findings_vhu_ar',
+    'int_dq_findings_mangakare_utan_kommun',
     'int_dq_findings_far',
     'int_dq_findings_okanda_koder',
 ] %}
