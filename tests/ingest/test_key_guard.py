@@ -33,3 +33,20 @@ def test_a_new_warehouse_records_the_key_and_another_key_is_refused(tmp_path):
     assert "w.duckdb" in str(e.value) and KEY_B not in str(e.value)
     assert con.execute("SELECT count(*) FROM raw._pseudonym_key").fetchone()[0] == 1
     con.close()
+
+
+def test_an_ingest_step_with_another_key_fails_without_retries(naravard_env, monkeypatch):
+    # The daemon's runs have no `naravard run` in front of them: the ingest steps check the key themselves.
+    import dagster as dg
+
+    from orchestration.ingest.assets import same_key
+    from orchestration.settings import Settings
+
+    monkeypatch.setenv("NARAVARD_PSEUDONYM_KEY", KEY_A)
+    con = duckdb.connect(str(naravard_env / "w.duckdb"))
+    same_key(con, Settings.from_env())
+    monkeypatch.setenv("NARAVARD_PSEUDONYM_KEY", KEY_B)
+    with pytest.raises(dg.Failure, match="naravard rekey") as e:
+        same_key(con, Settings.from_env())
+    assert e.value.allow_retries is False
+    con.close()
