@@ -7,7 +7,7 @@ them from `loading`. Each asset takes a range of months in one step
 
 import dagster as dg
 
-from orchestration.ingest import landing, loading
+from orchestration.ingest import key_guard, landing, loading
 from orchestration.ingest.schemas import EXTRACTS, Extract
 from orchestration.partitions import monthly_partitions
 from orchestration.resources import WarehouseResource
@@ -39,6 +39,14 @@ def _summary(outcomes: list[loading.LoadOutcome], missing: list[str]) -> dict:
     return meta
 
 
+def same_key(con, settings: Settings) -> None:
+    """Stop (without retries: waiting does not change a key) when the key is not the warehouse's."""
+    try:
+        key_guard.ensure(con, settings.pseudonym_key, settings.warehouse)
+    except key_guard.KeyChanged as e:
+        raise dg.Failure(description=str(e), allow_retries=False) from None
+
+
 def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
     @dg.asset(
         name=extract.key,
@@ -56,6 +64,7 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         outcomes: list[loading.LoadOutcome] = []
         missing: list[str] = []
         with warehouse.connect() as con:
+            same_key(con, settings)
             loading.ensure_schema(con)
             for month in context.partition_keys:
                 path = landing.file_for(settings.landing_dir, extract, month)
@@ -91,6 +100,7 @@ def landing_inventory(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     files = landing.scan(settings.landing_dir)
     problems = [f for f in files if f.problem]
     with warehouse.connect() as con:
+        same_key(con, settings)
         loading.ensure_schema(con)
         for f in problems:
             loading.record_file_set_aside(con, f.path, f.source, f.extract.key if f.extract else None, f.month,
