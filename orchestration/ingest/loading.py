@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from orchestration.ingest import identity
+from orchestration.ingest import identity, landing
 from orchestration.ingest.reading import FileRejected, read_extract_file
 from orchestration.ingest.schemas import EXTRACTS, Extract, raw_columns, raw_table_ddl
 from orchestration.ingest.validate import validate
@@ -92,6 +92,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(e))
     con.execute(LOAD_LOG_DDL)
     con.execute(SET_ASIDE_DDL)
+    landing.ensure_table(con)
 
 
 def sha256_of(data: bytes) -> str:

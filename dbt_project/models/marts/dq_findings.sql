@@ -14,6 +14,7 @@
     'int_dq_findings_ambulans_oidentifierade',
     'int_dq_findings_far',
     'int_dq_findings_okanda_koder',
+    'int_dq_findings_landning',
 ] %}
 
 {% for model in checks %}
