@@ -5,11 +5,13 @@ them from `loading`. Each asset takes a range of months in one step
 (single-run backfill policy), so a backfill of 24 months is one step, not 24.
 """
 
+import contextlib
 import datetime as dt
 
 import dagster as dg
+import duckdb
 
-from orchestration.ingest import landing, loading
+from orchestration.ingest import faults, landing, loading
 from orchestration.ingest.schemas import EXTRACTS, Extract
 from orchestration.landing_names import IGNORED, SET_ASIDE
 from orchestration.partitions import monthly_partitions
@@ -42,6 +44,21 @@ def _summary(outcomes: list[loading.LoadOutcome], missing: list[str]) -> dict:
     return meta
 
 
+def _load_one(con, extract: Extract, f: landing.LandingFile, month: str, settings: Settings) -> loading.LoadOutcome:
+    """Load one delivery. A data error on it (not a transient fault: those go to the RetryPolicy)
+    sets this file aside whole, so the other files of the run are still archived and loaded."""
+    try:
+        return loading.load_file(con, extract, f.path, month, settings.pseudonym_key, settings.archive_dir)
+    except Exception as e:
+        if faults.is_transient(e):
+            raise
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")  # load_file rolls its transaction back; this is for a failure before it
+        return loading.record_file_set_aside(con, f.path, extract.source, extract.key, month,
+                                             faults.file_failed(f.path.name, e), settings.archive_dir,
+                                             dedupe=False)
+
+
 def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
     @dg.asset(
         name=extract.key,
@@ -52,6 +69,7 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         kinds={"pandas", "duckdb"},
         description=f"raw.{extract.key}: {extract.description} (landing/{extract.folder}/"
         f"{extract.name}_YYYY-MM.csv), typed and pseudonymised.",
+        # For transient faults only: a data error sets its file aside, or fails without a retry (faults.py).
         retry_policy=dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL),
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -60,14 +78,14 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         missing: list[str] = []
         # The files are those the landing scan calls deliveries of this extract (any letter case).
         delivered = landing.deliveries(landing.scan(settings.landing_dir), extract)
-        with warehouse.connect() as con:
+        with faults.retry_only_transient(f"raw.{extract.key}"), warehouse.connect() as con:
             loading.ensure_schema(con)
             for month in context.partition_keys:
                 f = delivered.get(month)
                 if f is None:
                     missing.append(month)
                     continue
-                outcome = loading.load_file(con, extract, f.path, month, settings.pseudonym_key, settings.archive_dir)
+                outcome = _load_one(con, extract, f, month, settings)
                 # Messages never hold a clear personnummer (loading masks them).
                 if outcome.status == loading.STATUS_FILE_SET_ASIDE:
                     context.log.error(f"set aside whole: {outcome.message}")

@@ -139,7 +139,7 @@ def _log_row(con, load_id: str, extract_key: str, source: str, file_name: str, m
 
 
 def record_file_set_aside(con: duckdb.DuckDBPyConnection, path: Path, source: str, extract_key: str | None,
-                          month: str | None, reason: str, archive_dir: Path) -> LoadOutcome:
+                          month: str | None, reason: str, archive_dir: Path, dedupe: bool = True) -> LoadOutcome:
     """A file the pipeline cannot take at all (unreadable, or a name without a
     valid month): archive it and log why, so the sender can be told."""
     data = path.read_bytes()
@@ -147,7 +147,9 @@ def record_file_set_aside(con: duckdb.DuckDBPyConnection, path: Path, source: st
     target = archive(data, sha, source, month, path.name, archive_dir)
     now = dt.datetime.now()
     message = identity.mask_personnummer(reason)
-    already = con.execute(
+    # A name-level set-aside seen again is not logged again (dedupe); a file the loader failed
+    # on is logged each time, so that it stays the latest delivery of its month.
+    already = dedupe and con.execute(
         "SELECT 1 FROM raw._load_log WHERE source = ? AND file_name = ? AND sha256 = ? AND status = ?",
         [source, mask(path.name), sha, STATUS_FILE_SET_ASIDE],
     ).fetchone()
