@@ -44,6 +44,14 @@ def _summary(outcomes: list[loading.LoadOutcome], missing: list[str]) -> dict:
     return meta
 
 
+def _emptied_line(extract: Extract, outcome: loading.LoadOutcome) -> str:
+    """The console line for a delivery with a header and no rows: by the contract it empties the month."""
+    replaced = f"; the {outcome.replaced_rows} rows of the earlier delivery are gone" if outcome.replaced_rows else ""
+    return (f"{outcome.file_name}: a header and no rows, so raw.{extract.key} is now empty for {outcome.month}"
+            f"{replaced} (DQ_MANAD_TOM in marts.dq_findings). If that was not meant, ask the sender to deliver "
+            "the file again with its rows.")
+
+
 def _load_one(con, extract: Extract, f: landing.LandingFile, month: str, settings: Settings) -> loading.LoadOutcome:
     """Load one delivery. A data error on it (not a transient fault: those go to the RetryPolicy)
     sets this file aside whole, so the other files of the run are still archived and loaded."""
@@ -76,6 +84,7 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         settings = Settings.from_env()
         outcomes: list[loading.LoadOutcome] = []
         missing: list[str] = []
+        emptied: list[str] = []
         # The files are those the landing scan calls deliveries of this extract (any letter case).
         delivered = landing.deliveries(landing.scan(settings.landing_dir), extract)
         with faults.retry_only_transient(f"raw.{extract.key}"), warehouse.connect() as con:
@@ -87,14 +96,18 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                     continue
                 outcome = _load_one(con, extract, f, month, settings)
                 # Messages never hold a clear personnummer (loading masks them).
-                if outcome.status == loading.STATUS_FILE_SET_ASIDE:
+                if outcome.status == loading.STATUS_LOADED and outcome.rows_read == 0:
+                    emptied.append(month)
+                    context.log.warning(_emptied_line(extract, outcome))
+                elif outcome.status == loading.STATUS_FILE_SET_ASIDE:
                     context.log.error(f"set aside whole: {outcome.message}")
                 elif outcome.rows_set_aside:
                     context.log.warning(f"{outcome.file_name}: {outcome.message}")
                 else:
                     context.log.info(f"{outcome.file_name}: {outcome.status}; {outcome.message}")
                 outcomes.append(outcome)
-        return dg.MaterializeResult(metadata=_summary(outcomes, missing))
+        return dg.MaterializeResult(metadata={**_summary(outcomes, missing),
+                                              "months_emptied": ", ".join(emptied) or "none"})
 
     return _ingest
 
