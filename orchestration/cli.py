@@ -55,8 +55,8 @@ def months_to_run(settings: Settings) -> tuple[list[str], list[str]]:
     from orchestration.ingest import landing
 
     files = landing.scan(settings.landing_dir)
-    months = sorted({f.month for f in files if not f.problem})
-    problems = [f.problem for f in files if f.problem]
+    months = sorted({f.month for f in files if f.is_delivery})
+    problems = [f"{f.kind.replace('_', ' ')}: {f.problem}" for f in files if f.problem and f.reported]
     return months, problems
 
 
@@ -71,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     months, problems = months_to_run(settings)
     for p in problems:
-        print(f"naravard: set aside: {p}", file=sys.stderr)
+        print(f"naravard: {p}", file=sys.stderr)
     if not months:
         print(f"naravard: no loadable extract in {settings.landing_dir}", file=sys.stderr)
         return 2
