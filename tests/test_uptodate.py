@@ -114,3 +114,9 @@ def test_a_replaced_or_missing_serving_copy_is_work(published):
 def test_no_record_is_work(naravard_env):
     _deliver(naravard_env, "listning_2024-01.csv", LISTNING_V1)
     assert _idle() is None  # no warehouse yet
+
+
+def test_notes_in_the_landing_root_are_nothing(published):
+    # The demo writes DEFECTS.json there; a region keeps a README. Neither is a delivery.
+    (published / "landing" / "README.txt").write_text("levereras av regionens källsystem\n")
+    assert _idle() is not None
