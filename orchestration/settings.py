@@ -19,6 +19,11 @@ log = logging.getLogger(__name__)
 # pseudonyms by hashing candidate personnummer.
 DEMO_PSEUDONYM_KEY = "naravard-demo-key-not-for-production"
 
+# Every asset reads the settings, so a run calls from_env dozens of times: the
+# demo-key warning is said once per process (a `naravard run` is one process),
+# or it drowns everything else on the console.
+_demo_key_warned = False
+
 
 class ConfigurationError(RuntimeError):
     pass
@@ -67,6 +72,7 @@ class Settings:
         return settings
 
     def check_key(self) -> None:
+        global _demo_key_warned
         if not self.using_demo_key:
             return
         if self.env == "prod":
@@ -74,6 +80,9 @@ class Settings:
                 "NARAVARD_ENV=prod but NARAVARD_PSEUDONYM_KEY is not set (or is the public demo key). "
                 "Set a secret key of at least 32 random bytes; see docs/security.md."
             )
+        if _demo_key_warned:
+            return
+        _demo_key_warned = True
         log.warning(
             "!!! Using the PUBLIC DEMO pseudonym key. Pseudonyms made with it can be reversed by anyone. "
             "Set NARAVARD_PSEUDONYM_KEY before loading real personal data. !!!"
