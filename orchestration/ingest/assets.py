@@ -10,6 +10,7 @@ import dagster as dg
 from orchestration.ingest import landing, loading
 from orchestration.ingest.schemas import EXTRACTS, Extract
 from orchestration.partitions import monthly_partitions
+from orchestration.progress import Progress
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
 
@@ -57,12 +58,14 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         missing: list[str] = []
         with warehouse.connect() as con:
             loading.ensure_schema(con)
+            progress = Progress(f"ingest raw.{extract.key}", total=len(context.partition_keys), unit="months")
             for month in context.partition_keys:
                 path = landing.file_for(settings.landing_dir, extract, month)
                 if not path.exists():
                     missing.append(month)
                     continue
                 outcome = loading.load_file(con, extract, path, month, settings.pseudonym_key, settings.archive_dir)
+                progress.step(f"{outcome.file_name}: {outcome.rows_read} rows, {outcome.status}")
                 # Messages never hold a clear personnummer (loading masks them).
                 if outcome.status == loading.STATUS_FILE_SET_ASIDE:
                     context.log.error(f"set aside whole: {outcome.message}")
@@ -71,6 +74,7 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 else:
                     context.log.info(f"{outcome.file_name}: {outcome.status}; {outcome.message}")
                 outcomes.append(outcome)
+            progress.done(f"{sum(o.rows_read for o in outcomes)} rows read; months without a file: {len(missing)}")
         return dg.MaterializeResult(metadata=_summary(outcomes, missing))
 
     return _ingest
