@@ -55,13 +55,23 @@ def naravard_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 #
 # Fixtures of module or session scope run once per worker process. So every test
 # file is one unit of work, sent whole to one worker (its module fixtures, such as
-# a pipeline run, run once), and the tests that share a session fixture across
-# files are one unit too (SHARED_FIXTURES). An explicit xdist_group mark wins.
+# a pipeline run, run once), and the files that share a session fixture are one
+# unit too (SHARED): the fixture then runs once in the whole suite.
 #
 # Units are handed out in collection order, so the long ones go first (SLOW_FIRST,
 # measured with --durations; most expensive first): two workers then finish
 # together instead of one waiting on a pipeline run that started last.
-SHARED_FIXTURES = ("two_runs", "region_demo")
+#
+# xdist's own loadgroup reads xdist_group marks by renaming the test ids, which
+# pytest 9.2 ignores (its ids are no longer an attribute xdist can set), so the
+# units are named here by file and given to xdist through its scheduler hook.
+SHARED = {
+    "region_demo": ("tests/test_pipeline_demo.py", "tests/test_demo_data.py"),
+    "two_runs": ("tests/serving/test_atomic_publish.py", "tests/serving/test_no_person_level.py",
+                 "tests/serving/test_report_browser.py", "tests/serving/test_suppression_published.py",
+                 "tests/serving/test_bi_snippets.py"),
+}
+UNIT_OF_FILE = {f: f"shared:{name}" for name, files in SHARED.items() for f in files}
 SLOW_FIRST = (
     "shared:region_demo",                      # the demo at scale 1 and `naravard run` on it
     "tests/test_crash_safety.py",              # four runs, two of them killed
@@ -73,24 +83,27 @@ SLOW_FIRST = (
     "tests/quality/test_contract_breaks.py",
     "tests/reliability/test_broken_inputs.py",  # a 100 MB file among 45 broken ones
     "tests/test_dbt_models.py",
-    "tests/test_demo_data.py",
 )
 
 
-def _unit(item: pytest.Item) -> str:
-    marks = list(item.iter_markers("xdist_group"))
-    if marks:
-        return str(marks[0].args[0] if marks[0].args else marks[0].kwargs.get("name", "default"))
-    shared = [f for f in SHARED_FIXTURES if f in getattr(item, "fixturenames", ())]
-    return f"shared:{shared[0]}" if shared else item.nodeid.split("::")[0]
+def unit_of(nodeid: str) -> str:
+    file = nodeid.split("::")[0]
+    return UNIT_OF_FILE.get(file, file)
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    units = {id(item): _unit(item) for item in items}
     rank = {name: i for i, name in enumerate(SLOW_FIRST)}
     # A stable sort: within a unit, and among the units not listed, the file order stays.
-    items.sort(key=lambda item: rank.get(units[id(item)], len(rank)))
-    for item in items:
-        if not any(item.iter_markers("xdist_group")):
-            item.add_marker(pytest.mark.xdist_group(units[id(item)]))
+    items.sort(key=lambda item: rank.get(unit_of(item.nodeid), len(rank)))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    return UnitScheduling(config, log)
