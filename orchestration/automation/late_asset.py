@@ -47,7 +47,8 @@ def late_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     today = today_in_sweden()
     files = landing.scan(settings.landing_dir)
     arrived = late.arrived_from_landing(files)
-    delivered = [f"{f.source}/{f.path.name}" for f in files]
+    # What the folder holds as deliveries (loaded or set aside); its own notes (DEFECTS.json) do not count.
+    delivered = [f.path.relative_to(settings.landing_dir).as_posix() for f in files if f.kind != landing.IGNORED]
     cover, why = coverage.applicable_coverage(settings.landing_dir, delivered, settings.env)
     with warehouse.connect() as con:
         loading.ensure_schema(con)
