@@ -64,11 +64,13 @@ def test_snippet_runs_on_the_serving_folder(two_runs, doc, number, lang, code):
         for statement in (s.strip() for s in code.split(";")):
             if not statement:
                 continue
-            rows = con.sql(statement).fetchall() if not statement.upper().startswith("CREATE") else None
-            if rows is not None:
-                assert rows, f"{doc}#{number}: no rows from {statement}"
-            elif " VIEW " in statement.upper():  # the view reads the file
-                view = statement.split()[2]
-                assert con.sql(f"SELECT count(*) FROM {view}").fetchall()[0][0] > 0
+            if statement.upper().startswith("CREATE"):
+                con.execute(statement)
+                if " VIEW " in statement.upper():  # the view reads the file
+                    view = statement.split()[2]
+                    assert con.sql(f"SELECT count(*) FROM {view}").fetchall()[0][0] > 0
+                continue
+            rows = con.sql(statement).fetchall()
+            assert rows, f"{doc}#{number}: no rows from {statement}"
         if "naravard_publication_id" in code:
             assert rows == [(two_runs.v2_id,)]
