@@ -17,6 +17,9 @@
     'int_dq_findings_mangakare_utan_kommun',
     'int_dq_findings_far',
     'int_dq_findings_okanda_koder',
+    'int_dq_findings_landning',
+    'int_dq_findings_tom_manad',
+    'int_dq_findings_sommartid',
 ] %}
 
 {% for model in checks %}
