@@ -11,10 +11,11 @@ import datetime as dt
 import dagster as dg
 import duckdb
 
-from orchestration.ingest import faults, landing, loading
+from orchestration.ingest import faults, key_guard, landing, loading
 from orchestration.ingest.schemas import EXTRACTS, Extract
 from orchestration.landing_names import IGNORED, SET_ASIDE
 from orchestration.partitions import monthly_partitions
+from orchestration.progress import Progress
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
 
@@ -42,6 +43,14 @@ def _summary(outcomes: list[loading.LoadOutcome], missing: list[str]) -> dict:
             "| file | status | read | loaded | set aside | message |\n|---|---|---|---|---|---|\n" + table
         )
     return meta
+
+
+def same_key(con, settings: Settings) -> None:
+    """Stop (without retries: waiting does not change a key) when the key is not the warehouse's."""
+    try:
+        key_guard.ensure(con, settings.pseudonym_key, settings.warehouse)
+    except key_guard.KeyChanged as e:
+        raise dg.Failure(description=str(e), allow_retries=False) from None
 
 
 def _emptied_line(extract: Extract, outcome: loading.LoadOutcome) -> str:
@@ -88,13 +97,16 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         # The files are those the landing scan calls deliveries of this extract (any letter case).
         delivered = landing.deliveries(landing.scan(settings.landing_dir), extract)
         with faults.retry_only_transient(f"raw.{extract.key}"), warehouse.connect() as con:
+            same_key(con, settings)
             loading.ensure_schema(con)
+            progress = Progress(f"ingest raw.{extract.key}", total=len(context.partition_keys), unit="months")
             for month in context.partition_keys:
                 f = delivered.get(month)
                 if f is None:
                     missing.append(month)
                     continue
                 outcome = _load_one(con, extract, f, month, settings)
+                progress.step(f"{outcome.file_name}: {outcome.rows_read} rows, {outcome.status}")
                 # Messages never hold a clear personnummer (loading masks them).
                 if outcome.status == loading.STATUS_LOADED and outcome.rows_read == 0:
                     emptied.append(month)
@@ -106,6 +118,7 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 else:
                     context.log.info(f"{outcome.file_name}: {outcome.status}; {outcome.message}")
                 outcomes.append(outcome)
+            progress.done(f"{sum(o.rows_read for o in outcomes)} rows read; months without a file: {len(missing)}")
         return dg.MaterializeResult(metadata={**_summary(outcomes, missing),
                                               "months_emptied": ", ".join(emptied) or "none"})
 
@@ -137,6 +150,7 @@ def landing_inventory(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     files = landing.scan(settings.landing_dir)
     counted = landing.counts(files)  # asserts seen = deliveries + set aside + ignored
     with warehouse.connect() as con:
+        same_key(con, settings)
         loading.ensure_schema(con)
         for f in files:
             if f.kind == SET_ASIDE:

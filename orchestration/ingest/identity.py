@@ -144,6 +144,16 @@ def pseudonym_python(pnr12: str, key: str) -> str:
     return hmac.new(key.encode("utf-8"), pnr12.encode("ascii"), hashlib.sha256).hexdigest()
 
 
+# What the warehouse records of its key (orchestration/ingest/key_guard.py): a
+# keyed hash of this fixed label, never the key. It tells keys apart and gives
+# nothing to hash candidate personnummer with.
+FINGERPRINT_LABEL = b"naravard pseudonym key fingerprint v1"
+
+
+def key_fingerprint(key: str) -> str:
+    return hmac.new(key.encode("utf-8"), FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
+
+
 def identify(values: pd.Series, key: str) -> pd.DataFrame:
     """person_id, person_id_class, birth_year, sex for a personnummer column."""
     c = classify(values)

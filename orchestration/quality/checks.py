@@ -187,7 +187,8 @@ raw_checks = [build_raw_checks(e) for e in EXTRACTS]
 @dg.asset_check(
     asset=INDIKATORER, name=GX_KONTRAKT, blocking=True,
     description="Great Expectations suite marts.indikatorer (expectations/marts_indikatorer.py): keys unique, shares "
-    "within 0-1 and numerator <= denominator, suppressed <=> denominator below the disclosure threshold, no value "
+    "within 0-1 and numerator <= denominator, suppressed <=> the count the indicator protects below the disclosure "
+    "threshold (seeds/contract/rojandekontroll.csv), no value "
     "when suppressed, periods inside the delivered months (ERROR, blocks the serving copy); health centres in the "
     "unit registry (WARN).",
 )
