@@ -74,6 +74,7 @@ SHARED = {
 UNIT_OF_FILE = {f: f"shared:{name}" for name, files in SHARED.items() for f in files}
 SLOW_FIRST = (
     "shared:region_demo",                      # the demo at scale 1 and `naravard run` on it
+    "tests/reliability/test_system_of_record.py",  # six runs: original, correction, lost, rebuild, rekey
     "tests/test_crash_safety.py",              # four runs, two of them killed
     "shared:two_runs",                         # two runs with a reader on the serving copy
     "tests/quality/test_demo_defects.py",      # one run (about 4 min on a loaded machine)
