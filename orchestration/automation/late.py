@@ -7,9 +7,9 @@ The rule (docs/operations.md):
 - the file for month M is due on day NARAVARD_LATE_DAY (default 15) of month
   M+1; it is late from the day after;
 - a file has arrived when it lies in the landing folder under its contract
-  name, or the load log has ever recorded it (also set aside: a broken file is
-  the `leverans` check's business, not a late one; also removed from landing
-  after loading).
+  name (any letter case: orchestration.landing_names decides), or the load log
+  has ever recorded it (also set aside: a broken file is the `leverans`
+  check's business, not a late one; also removed from landing after loading).
 
 `late_deliveries` is a pure function of (what arrived, today), so the rule is
 tested with fixed dates. `write_table` keeps the current answer in
@@ -71,8 +71,10 @@ def due_date(month: str, late_day: int) -> dt.date:
 
 
 def arrived_from_landing(files: Iterable[LandingFile]) -> set[tuple[str, str]]:
-    """(extract key, month) of the landing files that are deliveries of a known extract."""
-    return {(f.extract.key, f.month) for f in files if f.extract is not None and f.month and not f.problem}
+    """(extract key, month) that the names of the landing files stand for (orchestration.landing_names):
+    deliveries, and files set aside by their name whose extract and month are known (two files for one
+    month, a month not yet complete). They have arrived; what is wrong with them is another finding's."""
+    return {f.names for f in files if f.names is not None}
 
 
 def arrived_from_load_log(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:

@@ -23,10 +23,11 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from orchestration.ingest import identity
+from orchestration.ingest import identity, landing
 from orchestration.ingest.reading import FileRejected, read_extract_file
 from orchestration.ingest.schemas import EXTRACTS, Extract, raw_columns, raw_table_ddl
 from orchestration.ingest.validate import validate
+from orchestration.masking import mask
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,11 @@ class LoadOutcome:
     message: str = ""
     replaced_rows: int = 0
 
+    def __post_init__(self) -> None:
+        # An outcome reaches logs and run metadata: masked like any text about a delivery
+        # (a sender can put a personnummer in a file name).
+        self.file_name, self.message = mask(self.file_name), mask(self.message)
+
     def as_metadata(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
@@ -92,6 +98,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(e))
     con.execute(LOAD_LOG_DDL)
     con.execute(SET_ASIDE_DDL)
+    landing.ensure_table(con)
 
 
 def sha256_of(data: bytes) -> str:
@@ -103,7 +110,9 @@ def archive(data: bytes, sha: str, source: str, month: str | None, file_name: st
     other content is a new archive entry, the same content is stored once."""
     folder = archive_dir / source / (month or "utan-manad")
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{sha[:16]}__{file_name}"
+    # The name masked (docs/decisions.md): the archive keeps the bytes as received, and its
+    # path is written to raw._load_log; a personnummer in a name would sit there in clear.
+    target = folder / f"{sha[:16]}__{mask(file_name)}"
     if not target.exists():
         tmp = target.with_suffix(target.suffix + ".part")
         tmp.write_bytes(data)
@@ -124,13 +133,13 @@ def _log_row(con, load_id: str, extract_key: str, source: str, file_name: str, m
              archive_path: Path, now: dt.datetime) -> None:
     con.execute(
         "INSERT INTO raw._load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, source, extract_key, file_name, month, sha, size, encoding, read, loaded, aside, status,
+        [load_id, source, extract_key, mask(file_name), month, sha, size, encoding, read, loaded, aside, status,
          identity.mask_personnummer(message), str(archive_path), now],
     )
 
 
 def record_file_set_aside(con: duckdb.DuckDBPyConnection, path: Path, source: str, extract_key: str | None,
-                          month: str | None, reason: str, archive_dir: Path) -> LoadOutcome:
+                          month: str | None, reason: str, archive_dir: Path, dedupe: bool = True) -> LoadOutcome:
     """A file the pipeline cannot take at all (unreadable, or a name without a
     valid month): archive it and log why, so the sender can be told."""
     data = path.read_bytes()
@@ -138,9 +147,11 @@ def record_file_set_aside(con: duckdb.DuckDBPyConnection, path: Path, source: st
     target = archive(data, sha, source, month, path.name, archive_dir)
     now = dt.datetime.now()
     message = identity.mask_personnummer(reason)
-    already = con.execute(
-        "SELECT 1 FROM raw._load_log WHERE file_name = ? AND sha256 = ? AND status = ?",
-        [path.name, sha, STATUS_FILE_SET_ASIDE],
+    # A name-level set-aside seen again is not logged again (dedupe); a file the loader failed
+    # on is logged each time, so that it stays the latest delivery of its month.
+    already = dedupe and con.execute(
+        "SELECT 1 FROM raw._load_log WHERE source = ? AND file_name = ? AND sha256 = ? AND status = ?",
+        [source, mask(path.name), sha, STATUS_FILE_SET_ASIDE],
     ).fetchone()
     if not already:
         _log_row(con, uuid.uuid4().hex, extract_key or "", source, path.name, month, sha, len(data), None,
@@ -196,7 +207,7 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
     incoming = v.typed  # built for this load alone: no copy
     incoming["_source_line"] = v.kept_lines
     incoming["_extra"] = v.extra_json.to_numpy()
-    meta = {"_reporting_month": month, "_source_file": path.name, "_file_sha256": sha, "_load_id": load_id,
+    meta = {"_reporting_month": month, "_source_file": mask(path.name), "_file_sha256": sha, "_load_id": load_id,
             "_loaded_at": now}
 
     bad = pd.DataFrame({"line": [b.line for b in read.bad_records], "column_name": [b.column for b in read.bad_records],
@@ -205,7 +216,7 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
     aside.insert(0, "load_id", load_id)
     aside.insert(1, "source", extract.source)
     aside.insert(2, "extract", extract.key)
-    aside.insert(3, "file_name", path.name)
+    aside.insert(3, "file_name", mask(path.name))
     aside.insert(4, "reporting_month", month)
     aside["set_aside_at"] = pd.Timestamp(now)
     aside["column_name"] = aside["column_name"].astype("string")

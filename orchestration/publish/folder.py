@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from orchestration.publish import atomic, disclosure, exports, serving_db
+from orchestration.publish import atomic, disclosure, exports, guard, serving_db
 from orchestration.publish.serving_db import SERVING_DB, Publication
 
 
@@ -16,12 +16,15 @@ def publish(con, serving_dir: Path, threshold: float, run_id: str = "",
 
     Returns the publication and the marts left out (not known to the
     disclosure rule). Raises disclosure.DisclosureError, and publishes
-    nothing, when the marts do not satisfy the rule. check_staged gets every
-    staged file once all are written and before any is renamed into place
-    (the privacy scan); when it raises, nothing is published.
+    nothing, when the marts do not satisfy the rule; guard.PublishRefused when
+    the folder cannot be written or months of the serving copy would vanish.
+    check_staged gets every staged file once all are written and before any
+    is renamed into place (the privacy scan); when it raises, nothing is published.
     """
     selects, left_out = disclosure.published_selects(con, threshold)
     parquet_dir = serving_dir / exports.PARQUET_DIR
+    guard.writable(serving_dir, parquet_dir)
+    guard.refuse_fewer_months(con, serving_dir)
     parquet_dir.mkdir(parents=True, exist_ok=True)
     # We hold the warehouse's write lock, so no other publish is under way:
     # hidden temporaries here are leftovers of a crashed one.

@@ -38,6 +38,7 @@ EXAMPLES_IN_METADATA = 5
 # combinations, so they are weighed by this column before anything shows them.
 WEIGHT = "_rader"
 _INDEX_KEYS = ("unexpected_list", "unexpected_index_list", "unexpected_index_query", "partial_unexpected_index_list")
+INERT_VIEW = {"module_name": "orchestration.quality.gx_view", "class_name": "InertJinjaPageView"}
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,9 @@ class GxSession:
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend",
                                   "base_directory": str(self.site_dir)},
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                # Values from the data are escaped in the pages (gx_view.py).
+                "site_section_builders": {section: {"view": INERT_VIEW} for section in ("expectations",
+                                                                                         "validations")},
             }},
         )
         self.context = gx.get_context(project_config=config, mode="ephemeral")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.ingest.reading import FileRejected, parse_file_name, read_extract_file
+from orchestration.ingest.reading import FileRejected, read_extract_file
 from orchestration.ingest.schemas import LAKARE, LISTNING, TELEFONI
+from orchestration.landing_names import parse_file_name
 from tests.helpers import write_file
 
 TELEFONI_ROWS = """hsa_id;datum;inkommande_samtal;besvarade_samma_dag;enhetsnamn
