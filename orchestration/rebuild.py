@@ -71,9 +71,16 @@ def replay(settings: Settings, target: Path, staging: Path, found: list[Delivery
     try:
         key_guard.ensure(con, settings.pseudonym_key, target)
         loading.ensure_schema(con)
+        staged: dict[tuple[str, str], Path] = {}
         for d in found:
             path = staging / d.source / d.file_name
             path.parent.mkdir(parents=True, exist_ok=True)
+            # One file per extract and month in the landing copy (two would be ambiguous to the run),
+            # even when a later delivery was named otherwise (letter case).
+            previous = staged.get((d.extract.key, d.month))
+            if previous is not None and previous != path:
+                previous.unlink()
+            staged[(d.extract.key, d.month)] = path
             shutil.copyfile(d.archived, path)
             outcome = loading.load_file(con, d.extract, path, d.month, settings.pseudonym_key, settings.archive_dir)
             print(f"naravard: replayed {d.source}/{d.file_name} ({d.month}): {outcome.status}")

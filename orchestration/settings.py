@@ -24,6 +24,11 @@ ENVIRONMENTS = ("dev", "prod")
 # In prod the key must be at least this many bytes (UTF-8): HMAC-SHA256's own strength.
 MIN_PROD_KEY_BYTES = 32
 
+# Every asset reads the settings, so a run calls from_env dozens of times: the
+# demo-key warning is said once per process (a `naravard run` is one process),
+# or it drowns everything else on the console.
+_demo_key_warned = False
+
 
 class ConfigurationError(RuntimeError):
     pass
@@ -76,6 +81,7 @@ class Settings:
         return settings
 
     def check_key(self) -> None:
+        global _demo_key_warned
         too_short = len(self.pseudonym_key.encode("utf-8")) < MIN_PROD_KEY_BYTES
         if self.env == "prod" and not self.using_demo_key and too_short:
             raise ConfigurationError(
@@ -88,6 +94,9 @@ class Settings:
                 "NARAVARD_ENV=prod but NARAVARD_PSEUDONYM_KEY is not set (or is the public demo key). "
                 "Set a secret key of at least 32 random bytes; see docs/security.md."
             )
+        if _demo_key_warned:
+            return
+        _demo_key_warned = True
         log.warning(
             "!!! Using the PUBLIC DEMO pseudonym key. Pseudonyms made with it can be reversed by anyone. "
             "Set NARAVARD_PSEUDONYM_KEY before loading real personal data. !!!"

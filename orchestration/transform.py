@@ -108,7 +108,9 @@ def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     args = ["build", *dbt_vars(), colour_flag(), "--exclude", "resource_type:unit_test"]
     if context.run.tags.get(FULL_REFRESH_TAG) == "true":
         args.append("--full-refresh")
-    invocation = dbt.cli(args, context=context)
+    # dagster_dbt reads `context.op`, deprecated on AssetExecutionContext (a warning in every
+    # run); it works on the underlying op context anyway, so hand it that.
+    invocation = dbt.cli(args, context=context.op_execution_context)
     yield from with_progress(context, invocation.stream())
     keep_partial_parse(Path(invocation.target_path))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from orchestration import cli
+from orchestration import settings as settings_module
 from orchestration.settings import DEMO_PSEUDONYM_KEY, ConfigurationError, Settings
 
 
@@ -29,10 +30,12 @@ def test_prod_refuses_the_demo_key(naravard_env, monkeypatch, capsys, key):
     assert "NARAVARD_PSEUDONYM_KEY" in capsys.readouterr().err
 
 
-def test_dev_warns_loudly_with_the_demo_key(naravard_env, monkeypatch, caplog):
+def test_dev_warns_loudly_with_the_demo_key_once_per_process(naravard_env, monkeypatch, caplog):
     monkeypatch.delenv("NARAVARD_PSEUDONYM_KEY")
-    assert Settings.from_env().using_demo_key
-    assert "PUBLIC DEMO pseudonym key" in caplog.text
+    monkeypatch.setattr(settings_module, "_demo_key_warned", False)  # another test may have warned already
+    for _ in range(3):  # a run reads the settings once per asset
+        assert Settings.from_env().using_demo_key
+    assert caplog.text.count("PUBLIC DEMO pseudonym key") == 1
 
 
 def test_run_on_an_empty_landing_folder_says_what_to_do(naravard_env, capsys):

@@ -15,6 +15,7 @@ from orchestration.ingest import faults, key_guard, landing, loading
 from orchestration.ingest.schemas import EXTRACTS, Extract
 from orchestration.landing_names import IGNORED, SET_ASIDE
 from orchestration.partitions import monthly_partitions
+from orchestration.progress import Progress
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
 
@@ -98,12 +99,14 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         with faults.retry_only_transient(f"raw.{extract.key}"), warehouse.connect() as con:
             same_key(con, settings)
             loading.ensure_schema(con)
+            progress = Progress(f"ingest raw.{extract.key}", total=len(context.partition_keys), unit="months")
             for month in context.partition_keys:
                 f = delivered.get(month)
                 if f is None:
                     missing.append(month)
                     continue
                 outcome = _load_one(con, extract, f, month, settings)
+                progress.step(f"{outcome.file_name}: {outcome.rows_read} rows, {outcome.status}")
                 # Messages never hold a clear personnummer (loading masks them).
                 if outcome.status == loading.STATUS_LOADED and outcome.rows_read == 0:
                     emptied.append(month)
@@ -115,6 +118,7 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 else:
                     context.log.info(f"{outcome.file_name}: {outcome.status}; {outcome.message}")
                 outcomes.append(outcome)
+            progress.done(f"{sum(o.rows_read for o in outcomes)} rows read; months without a file: {len(missing)}")
         return dg.MaterializeResult(metadata={**_summary(outcomes, missing),
                                               "months_emptied": ", ".join(emptied) or "none"})
 

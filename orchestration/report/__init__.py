@@ -82,14 +82,18 @@ def render_html(data: ReportData) -> str:
     return env.from_string(PAGE).render(**context(data))
 
 
-def render(serving_db: Path, out_dir: Path) -> Path:
-    """Write out_dir/index.html from the serving database, atomically (temporary file, then rename)."""
+def render(serving_db: Path, out_dir: Path, check_staged=None) -> Path:
+    """Write out_dir/index.html from the serving database, atomically (temporary file, then rename).
+    check_staged gets the written temporary before the rename (the privacy scan); when it raises,
+    the page people open stays the previous one."""
     html = render_html(load(serving_db))
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / REPORT_FILE
     tmp = atomic.temp_path(target)
     try:
         tmp.write_text(html, encoding="utf-8")
+        if check_staged is not None:
+            check_staged([tmp])
         atomic.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -9,14 +9,25 @@
   affected = months of the year missing for at least one of the two files;
   share = of the twelve.
 */
-with levererat as (
+with rader as (
     select distinct 'inbjudan' as fil, reporting_month as manad, hsa_id from {{ ref('stg_vhu__inbjudningar') }}
     union all
     select distinct 'undersokning', reporting_month, hsa_id from {{ ref('stg_vhu__undersokningar') }}
 ),
 
+-- A month is delivered when raw has rows for it or its file was loaded without any (no invitations in
+-- July is a delivery, not a gap).
+levererat as (
+    select fil, manad from rader
+    union
+    select substr(extract, 5), reporting_month
+    from {{ ref('int_dq_leveranser_senaste') }}
+    where is_attributed and status in ('loaded', 'loaded_with_set_aside')
+      and extract in ('vhu_inbjudan', 'vhu_undersokning')
+),
+
 ar as (
-    select distinct substr(manad, 1, 4) as period from levererat
+    select distinct substr(manad, 1, 4) as period from rader
 ),
 
 -- Every month of each year with VHU data, for each of the two files.
@@ -53,7 +64,7 @@ regioner as (
     select distinct
         substr(l.manad, 1, 4) as period,
         coalesce(k.regionkod, 'okänd') as regionkod
-    from levererat as l
+    from rader as l
     left join {{ ref('int_vardenheter_mapped_to_kommun') }} as e
         on e.hsa_id = l.hsa_id
     left join {{ ref('int_kommuner_mapped_to_region') }} as k
