@@ -157,7 +157,8 @@ def json_object_sql(pairs: list[tuple[str, str]], masked_whole: set[str] = froze
     parts = []
     for name, v in pairs:
         value = lit(identity.MASK) if name in masked_whole else identity.mask_sql(v)
-        escaped = f"regexp_replace(replace(replace({value}, '\\', '\\\\'), '\"', '\\\"'), '[\\x00-\\x1f]', ' ', 'g')"
+        escaped = (f"CASE WHEN regexp_matches({value}, '[\\\\\"\\x00-\\x1f]') THEN regexp_replace(replace(replace("
+                   f"{value}, '\\', '\\\\'), '\"', '\\\"'), '[\\x00-\\x1f]', ' ', 'g') ELSE {value} END")
         key = lit(json.dumps(name, ensure_ascii=False) + ':"')
         parts.append(f"CASE WHEN {v} IS NOT NULL THEN {key} || {escaped} || '\"' END")
     return "'{' || concat_ws(',', " + ", ".join(parts) + ") || '}'" if parts else "'{}'"
@@ -212,7 +213,9 @@ def ingest_sql(extract: Extract, staged_path: str, quoted: bool, header: list[st
                    f" || {hdr}[nf + 1] || '''' WHEN nf > {n} THEN nf || "
                    f"{lit(f' fields, expected {n}: a ' + chr(39) + ';' + chr(39) + ' too many inside a value?')} "
                    f"ELSE {lit('the file ends inside a character: this line was cut off (truncated delivery?)')} END")
-    broken = [f"coalesce({r.broken}, false)" for r in rules]
+    # Each rule is judged once, into a column b<k>; reason and column read those.
+    flags = "".join(f", coalesce({r.broken}, false) AS b{k}" for k, r in enumerate(rules))
+    broken = [f"b{k}" for k in range(len(rules))]
     first_column = ("CASE " + " ".join(f"WHEN {b} THEN {lit(r.column)}" for b, r in zip(broken, rules))
                     + " END") if rules else "NULL"
     reason = ("nullif(concat_ws('; ', " + ", ".join(f"CASE WHEN {b} THEN {r.reason} END"
@@ -237,7 +240,8 @@ WITH s AS (SELECT *, (nf = {n} AND line IS DISTINCT FROM {cut}) AS ok
            FROM ({records_sql(staged_path, quoted, n)})),
 p AS (SELECT *{parsed_cols} FROM s),
 w AS (SELECT *{''.join(', ' + x for x in windows)} FROM p),
-j AS (SELECT *, CASE WHEN ok THEN {reason} ELSE {read_reason} END AS reason FROM w)
+b AS (SELECT *{flags} FROM w),
+j AS (SELECT *, CASE WHEN ok THEN {reason} ELSE {read_reason} END AS reason FROM b)
 SELECT line, reason,
   CASE WHEN NOT ok THEN {read_column} ELSE {first_column} END AS column_name,
   CASE WHEN ok AND reason IS NOT NULL THEN {row_json} END AS row_json
