@@ -6,7 +6,8 @@ the unit registry) are filled in at run time, which is why the suite is code.
 
 Severity (GX 1.x expectation severity, mapped to the Dagster check):
 - critical -> ERROR, the check blocks the serving copy: keys, catalogue,
-  shares within 0-1 and numerator <= denominator, the disclosure rule;
+  shares within 0-1 and numerator <= denominator, the disclosure rule per
+  indicator (the count each protects, from the seed rojandekontroll);
 - warning  -> WARN, published anyway: a health centre missing from the unit
   registry is kept and flagged by design (CONTRACTS.md section 2), so it is
   a finding for whoever maintains reference/vardenheter.csv, not a reason to
@@ -31,9 +32,15 @@ SHARE_INDICATORS = (
 LEVELS = ("region", "lansdel", "kommun", "vardenhet")
 KEY = ("indicator_id", "period", "level", "unit_id")
 
+# The disclosure rule per indicator is read from the seed dbt built the mart with (reference.rojandekontroll,
+# from dbt_project/seeds/contract/rojandekontroll.csv): which count each indicator protects. The count is
+# NULL in the frame where it is hidden (the numerator of a suppressed K2 or A1 row).
 FRAME_SQL = """
-SELECT indicator_id, period, level, unit_id, numerator, denominator, value, suppressed
-FROM marts.indikatorer
+SELECT i.indicator_id, i.period, i.level, i.unit_id, i.numerator, i.denominator, i.value, i.suppressed,
+       r.protects, r.hide_denominator,
+       CASE r.protects WHEN 'numerator' THEN i.numerator WHEN 'denominator' THEN i.denominator END AS protected_count
+FROM marts.indikatorer AS i
+LEFT JOIN reference.rojandekontroll AS r ON r.indicator_id = i.indicator_id
 """
 
 
@@ -55,8 +62,19 @@ def build_suite(threshold: float, periods: list[str], registry_hsa_ids: list[str
     add = suite.add_expectation
     add(E.ExpectCompoundColumnsToBeUnique(column_list=list(KEY),
                                           notes="one row per indicator, period, level and unit"))
-    for col in (*KEY, "denominator", "suppressed"):
+    for col in (*KEY, "suppressed"):
         add(E.ExpectColumnValuesToNotBeNull(column=col))
+    add(E.ExpectColumnValuesToBeInSet(
+        column="protects", value_set=["numerator", "denominator"],
+        notes="every indicator declares the count it protects (seeds/contract/rojandekontroll.csv)"))
+    add(E.ExpectColumnValuesToNotBeNull(column="protects", notes="an undeclared indicator is never published"))
+    hides_denominator = C("hide_denominator") == True  # noqa: E712 (GX conditions)
+    add(E.ExpectColumnValuesToNotBeNull(
+        column="denominator", row_condition=published | (C("hide_denominator") == False),  # noqa: E712
+        notes="the denominator is shown, except on a suppressed row whose rule hides it (A3)"))
+    add(E.ExpectColumnValuesToBeNull(
+        column="denominator", row_condition=suppressed & hides_denominator,
+        notes="A3's denominator is A1's hidden count (mångåkare): hidden with the row"))
     add(E.ExpectColumnValuesToBeInSet(column="indicator_id", value_set=list(INDICATORS)))
     add(E.ExpectColumnValuesToBeInSet(column="level", value_set=list(LEVELS)))
     add(E.ExpectColumnValuesToBeInSet(
@@ -69,12 +87,15 @@ def build_suite(threshold: float, periods: list[str], registry_hsa_ids: list[str
     add(E.ExpectColumnPairValuesAToBeGreaterThanB(
         column_A="denominator", column_B="numerator", or_equal=True, row_condition=share,
         ignore_row_if="either_value_is_missing", notes="for shares the numerator never exceeds the denominator"))
-    # suppressed <=> denominator < threshold, as two one-way rules.
-    add(E.ExpectColumnValuesToBeBetween(column="denominator", max_value=threshold, strict_max=True,
-                                        row_condition=suppressed,
-                                        notes=f"suppressed rows have a denominator below {threshold:g}"))
-    add(E.ExpectColumnValuesToBeBetween(column="denominator", min_value=threshold, row_condition=published,
-                                        notes=f"rows with a denominator of {threshold:g} or more are published"))
+    # suppressed <=> the protected count is 1 .. threshold - 1, as two one-way rules. The count of a
+    # suppressed row is NULL where it is the hidden numerator; GX leaves NULLs out of the first rule.
+    add(E.ExpectColumnValuesToBeBetween(
+        column="protected_count", min_value=0, max_value=threshold, strict_min=True, strict_max=True,
+        row_condition=suppressed,
+        notes=f"suppressed rows protect a count from 1 to below {threshold:g} (persons or events, not FTE)"))
+    add(E.ExpectColumnValuesToBeBetween(
+        column="protected_count", min_value=threshold, row_condition=published & (C("protected_count") > 0),
+        notes=f"rows whose protected count is {threshold:g} or more (or 0) are published"))
     for col in ("value", "numerator"):
         add(E.ExpectColumnValuesToBeNull(column=col, row_condition=suppressed,
                                          notes="a suppressed row publishes neither value nor numerator"))

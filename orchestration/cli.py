@@ -3,6 +3,8 @@
     naravard run                      ingest the landing folder, build, check, publish
     naravard backfill --from YYYY-MM --to YYYY-MM   the same for a range of months (re-ingest them)
     naravard demo-data --out DIR      write the demo landing folder
+    naravard rebuild                  recreate the warehouse from the archive (orchestration/rebuild.py)
+    naravard rekey                    the same, re-pseudonymising with a new NARAVARD_PSEUDONYM_KEY
 """
 from __future__ import annotations
 
@@ -53,8 +55,8 @@ def months_to_run(settings: Settings) -> tuple[list[str], list[str]]:
     from orchestration.ingest import landing
 
     files = landing.scan(settings.landing_dir)
-    months = sorted({f.month for f in files if not f.problem})
-    problems = [f.problem for f in files if f.problem]
+    months = sorted({f.month for f in files if f.is_delivery})
+    problems = [f"{f.kind.replace('_', ' ')}: {f.problem}" for f in files if f.problem and f.reported]
     return months, problems
 
 
@@ -69,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     months, problems = months_to_run(settings)
     for p in problems:
-        print(f"naravard: set aside: {p}", file=sys.stderr)
+        print(f"naravard: {p}", file=sys.stderr)
     if not months:
         print(f"naravard: no loadable extract in {settings.landing_dir}", file=sys.stderr)
         return 2
@@ -87,6 +89,10 @@ def execute_months(settings: Settings, first: str, last: str, trigger: str, log_
 
     AlertSettings.from_env()  # a misconfigured alert channel stops us before the run, not after
     with single_writer(settings.warehouse):
+        stop = preflight(settings)
+        if stop:
+            print(f"naravard: {stop}", file=sys.stderr)
+            return 2
         instance = dg.DagsterInstance.get()
         try:
             for run_id in claim_instance(instance, settings.warehouse):
@@ -110,6 +116,37 @@ def execute_months(settings: Settings, first: str, last: str, trigger: str, log_
     code = report(result, settings)
     send_alerts(instance, result.run_id)
     return code
+
+
+def preflight(settings: Settings) -> str | None:
+    """Why the run must not start, in one line, or None: a warehouse DuckDB cannot open, or one
+    pseudonymised with another key (the ingest assets check the key too, for daemon runs)."""
+    from orchestration.ingest import key_guard
+    from orchestration.resources import WarehouseDamaged, connect_with_retry
+
+    if not settings.warehouse.exists():
+        return None
+    try:
+        con = connect_with_retry(settings.warehouse, read_only=True)
+    except WarehouseDamaged as e:
+        return e.description
+    try:
+        key_guard.check(con, settings.pseudonym_key, settings.warehouse)
+    except key_guard.KeyChanged as e:
+        return str(e)
+    finally:
+        con.close()
+    return None
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from orchestration.rebuild import rebuild
+
+    settings = Settings.from_env()
+    settings.export()
+    ensure_dagster_home(settings)
+    with single_writer(settings.warehouse):
+        return rebuild(settings, args.command, args.log_level, execute_months)
 
 
 def send_alerts(instance, run_id: str) -> None:
@@ -220,6 +257,14 @@ def main(argv: list[str] | None = None) -> int:
     backfill.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                           help="console log level of the Dagster run (the UI keeps every event)")
     backfill.set_defaults(func=cmd_backfill)
+
+    for name, what in (("rebuild", "recreate the warehouse from the archive (every month, in delivery order), "
+                                   "then build, check and publish"),
+                       ("rekey", "the same with a new NARAVARD_PSEUDONYM_KEY: re-pseudonymise all history")):
+        cmd = sub.add_parser(name, help=what)
+        cmd.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                         help="console log level of the Dagster run (the UI keeps every event)")
+        cmd.set_defaults(func=cmd_rebuild)
 
     demo = sub.add_parser("demo-data", help="write realistic demo extracts for Region Västerbotten")
     demo.add_argument("--out", required=True, help="landing folder to write")

@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from orchestration.progress import Progress
 from orchestration.ingest import landing
 
 # A whole run of digits and separators, trimmed of separators at its ends, is
@@ -152,7 +153,8 @@ def scan_text(text: str, needles: Needles) -> int:
 PSEUDONYM_COLUMNS = {"person_id"}
 
 
-def scan_duckdb(path: Path, needles: Needles, months: set[str] | None = None) -> list[Leak]:
+def scan_duckdb(path: Path, needles: Needles, months: set[str] | None = None,
+                progress: Progress | None = None) -> list[Leak]:
     """Every VARCHAR column of every base table in the file (a distinct value
     holding a personnummer counts once). Views are left out: they only read
     tables scanned here. With months, tables with a `_reporting_month` (the raw
@@ -176,6 +178,8 @@ def scan_duckdb(path: Path, needles: Needles, months: set[str] | None = None) ->
         for schema, table, column, by_month in cols:
             if column in PSEUDONYM_COLUMNS:
                 continue
+            if progress:
+                progress.step(f"{path.name}:{schema}.{table}.{column}")
             where, params = "", {"run": RUN, "twelve": TWELVE, "ten": TEN}
             if months is not None and by_month:
                 where, params = "WHERE _reporting_month IN (SELECT unnest($months))", {**params, "months": sorted(months)}
@@ -200,14 +204,16 @@ def scan_duckdb(path: Path, needles: Needles, months: set[str] | None = None) ->
         con.execute("DETACH hay")
 
 
-def scan_files(root: Path, needles: Needles) -> list[Leak]:
+def scan_files(root: Path, needles: Needles, progress: Progress | None = None) -> list[Leak]:
     """Text and Parquet files below root; DuckDB files through scan_duckdb."""
     leaks = []
     for p in sorted(root.rglob("*")):
         if not p.is_file():
             continue
+        if progress:
+            progress.step(str(p.relative_to(root.parent)))
         if p.suffix == ".duckdb":
-            leaks.extend(scan_duckdb(p, needles))
+            leaks.extend(scan_duckdb(p, needles, progress=progress))
             continue
         if p.suffix == ".parquet":
             frame = pd.read_parquet(p)
@@ -239,12 +245,15 @@ def scan_run(settings, months: set[str] | None, instance=None, run_id: str | Non
         searched = len(needles)
         if not searched:
             return 0, []
-        leaks = scan_duckdb(settings.warehouse, needles, months) if settings.warehouse.exists() else []
+        progress = Progress(f"privacy scan for {searched} personnummer", unit="places")
+        leaks = scan_duckdb(settings.warehouse, needles, months, progress) if settings.warehouse.exists() else []
         for root in (settings.serving_dir, settings.datadocs_dir, settings.dagster_home):
             if root.exists():
-                leaks += scan_files(root, needles)
+                leaks += scan_files(root, needles, progress)
         if instance is not None and run_id:
+            progress.step("the run's event log")
             leaks += scan_event_log(instance, run_id, needles)
+        progress.done(f"{len(leaks)} place(s) with a find")
         return searched, leaks
     finally:
         needles.close()

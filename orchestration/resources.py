@@ -21,6 +21,17 @@ class WarehouseBusy(RuntimeError):
     pass
 
 
+class WarehouseDamaged(dg.Failure):
+    """The warehouse file exists but DuckDB cannot open it (cut short, overwritten). Not retried:
+    waiting does not mend a file. The way out is a rebuild from the archive."""
+
+    def __init__(self, path: Path):
+        super().__init__(
+            description=f"The warehouse {path} is damaged (cut short or not a DuckDB file) and cannot be opened. "
+            "Recreate it from the archive with `naravard rebuild` (the damaged file is kept beside it); "
+            "see docs/security.md.", allow_retries=False)
+
+
 def connect_with_retry(path: Path, attempts: int = 6, first_wait: float = 0.5, read_only: bool = False):
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = first_wait
@@ -28,13 +39,20 @@ def connect_with_retry(path: Path, attempts: int = 6, first_wait: float = 0.5, r
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as e:
-            if "lock" not in str(e).lower() or attempt == attempts:
+            if "lock" not in str(e).lower():
+                # "Could not read enough bytes", "not a valid DuckDB database file": the file, not a lock.
+                if path.exists():
+                    raise WarehouseDamaged(path) from e
+                raise
+            if attempt == attempts:
                 raise WarehouseBusy(
                     f"The warehouse {path} is locked by another process ({e}). DuckDB allows one writer: "
                     "wait for the other run to finish, or point BI tools at the serving copy instead."
                 ) from e
             time.sleep(wait)
             wait *= 2
+        except (duckdb.SerializationException, duckdb.InternalException) as e:
+            raise WarehouseDamaged(path) from e
     raise AssertionError("unreachable")
 
 

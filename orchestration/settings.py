@@ -18,6 +18,16 @@ log = logging.getLogger(__name__)
 # refused in production, where a leaked key would let anyone re-identify
 # pseudonyms by hashing candidate personnummer.
 DEMO_PSEUDONYM_KEY = "naravard-demo-key-not-for-production"
+# The values of NARAVARD_ENV (README, docs/security.md). Anything else is a typo
+# that must not quietly mean "not production" (NARAVARD_ENV=production).
+ENVIRONMENTS = ("dev", "prod")
+# In prod the key must be at least this many bytes (UTF-8): HMAC-SHA256's own strength.
+MIN_PROD_KEY_BYTES = 32
+
+# Every asset reads the settings, so a run calls from_env dozens of times: the
+# demo-key warning is said once per process (a `naravard run` is one process),
+# or it drowns everything else on the console.
+_demo_key_warned = False
 
 
 class ConfigurationError(RuntimeError):
@@ -49,7 +59,11 @@ class Settings:
     @classmethod
     def from_env(cls) -> "Settings":
         data = _path("NARAVARD_DATA_DIR", DEFAULT_DATA_DIR)
-        env = os.environ.get("NARAVARD_ENV", "dev").strip().lower()
+        env = (os.environ.get("NARAVARD_ENV") or "dev").strip().lower()
+        if env not in ENVIRONMENTS:
+            raise ConfigurationError(
+                f"NARAVARD_ENV={os.environ['NARAVARD_ENV']!r} is not one of {', '.join(ENVIRONMENTS)} "
+                "(README, docs/security.md); set NARAVARD_ENV=prod for production.")
         key = os.environ.get("NARAVARD_PSEUDONYM_KEY") or DEMO_PSEUDONYM_KEY
         settings = cls(
             landing_dir=_path("NARAVARD_LANDING_DIR", data / "landing"),
@@ -67,6 +81,12 @@ class Settings:
         return settings
 
     def check_key(self) -> None:
+        global _demo_key_warned
+        too_short = len(self.pseudonym_key.encode("utf-8")) < MIN_PROD_KEY_BYTES
+        if self.env == "prod" and not self.using_demo_key and too_short:
+            raise ConfigurationError(
+                f"NARAVARD_ENV=prod but NARAVARD_PSEUDONYM_KEY is shorter than {MIN_PROD_KEY_BYTES} bytes. "
+                "Set a secret key of at least 32 random bytes; see docs/security.md.")
         if not self.using_demo_key:
             return
         if self.env == "prod":
@@ -74,6 +94,9 @@ class Settings:
                 "NARAVARD_ENV=prod but NARAVARD_PSEUDONYM_KEY is not set (or is the public demo key). "
                 "Set a secret key of at least 32 random bytes; see docs/security.md."
             )
+        if _demo_key_warned:
+            return
+        _demo_key_warned = True
         log.warning(
             "!!! Using the PUBLIC DEMO pseudonym key. Pseudonyms made with it can be reversed by anyone. "
             "Set NARAVARD_PSEUDONYM_KEY before loading real personal data. !!!"

@@ -87,7 +87,9 @@ def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     # The disclosure threshold is one setting for dbt and for publishing.
     threshold = Settings.from_env().suppression_threshold
     args = ["build", "--vars", json.dumps({"suppression_threshold": threshold})]
-    yield from dbt.cli(args, context=context).stream()
+    # dagster_dbt reads `context.op`, deprecated on AssetExecutionContext (a warning in every
+    # run); it works on the underlying op context anyway, so hand it that.
+    yield from dbt.cli(args, context=context.op_execution_context).stream()
 
 
 def dbt_resource() -> DbtCliResource:

@@ -130,8 +130,9 @@ def _listning() -> dict[str, list[dict]]:
 def _lakare() -> dict[str, list[dict]]:
     # 2024-12. U1: specialists 1.0 + 1.0 + 0.5 = 2.5, ST 1.0 (annan_specialist not counted).
     # U3: 6 specialists × 1.0 = 6.0. U4: specialist 0.75. U2: none.
-    # K2 = listed / specialist FTE: U3 5/6; region 24: 18 / (2.5 + 6) = 18/8.5; U1 (2.5) and U4 (0.75)
-    # have denominators < 5 -> suppressed; U2 has 0 -> no row.
+    # K2 = listed / specialist FTE, protecting the listed persons (not the FTE): U1 12/2.5 = 4.8;
+    # U3 5/6 (5 listed, exactly the threshold: published); U4 6/0.75 = 8; kommun 2480 13/2.5 = 5.2;
+    # region 24: 18 / (2.5 + 6) = 18/8.5; region 22 6/0.75 = 8; U2 has 0 FTE -> no row.
     # K3 = (1100 × spec + 550 × ST) / listed: U1 (2750 + 550)/12 = 275; U3 6600/5 = 1320;
     # U4 825/6 = 137.5; kommun 2480 3300/13; region 24 (9350 + 550)/18 = 550.
     def row(i, hsa, kat, grad):
@@ -146,8 +147,11 @@ def _lakare() -> dict[str, list[dict]]:
 
 
 def _uppdrag() -> dict[str, list[dict]]:
-    # Deliveries 2024-01, 2024-06, 2024-12. First delivery 2024-01 -> only 2024-12 is published
-    # (window 2024-01-02 .. 2024-12-31; 2024-06's window would start 2023-07-02).
+    # Deliveries every month 2024-01 .. 2024-12: only 2024-12 is published, the one window
+    # (2024-01-02 .. 2024-12-31) whose every month was delivered; 2024-m for m < 12 touches
+    # 2023-(m+1) .. 2023-12, never delivered (a DQ_AMBULANS_FONSTER_OFULLSTANDIGT finding each).
+    # The months without a case of their own carry one filler assignment each in 2281 Sundsvall
+    # (region 22), by nine different persons F2..F11 (not mångåkare).
     # M1: 01-02 (first day, in) 2480, 06-10 2480, 12-05 2482, 12-20 2480 -> 4, latest 2480.
     # M2: 01-01 (out) 2480, 06-01 2482, 12-01 2482, 12-10 10:00 A0099 2480 and A0100 2403 (tie:
     #     greatest id A0100) -> 4 in the window, attributed to 2403 Bjurholm.
@@ -158,7 +162,7 @@ def _uppdrag() -> dict[str, list[dict]]:
     # A2, assignments in the window by their kommunkod (mångåkare's / all):
     #   2480: M1 3 + M2 1 + M3 3 + M5..M8 16 + unidentified 5 = 28; by mångåkare 3 + 1 + 16 = 20 -> 20/28
     #   2482: M1 1 + M2 2 = 3 (suppressed); 2403: 1; länsdel Umeå 21/29; region 24 24/32 = 0.75;
-    #   2281 and region 22: 5/5 = 1.
+    #   2281 and region 22: 5/(5 + 9 fillers) = 5/14.
     # A1 = 1000 × mångåkare / inhabitants: 2480 {M1, M5..M8} = 5; 2403 {M2} = 1; 2482 0 (a row, value 0);
     #   länsdel Umeå and region 24: 6; 2281 and region 22: 1. Region 23 has no ambulance data: no rows.
     # A3, listed with a fast läkarkontakt in the 2024-12 snapshot: M1 (= L1) and M5 yes, M2 (at U3), M6 no,
@@ -182,6 +186,11 @@ def _uppdrag() -> dict[str, list[dict]]:
         rows += [row(f"A1{n}{day}", label, t(2024, 12, day, 8, 0), "2480") for day in range(1, 5)]
     rows += [row(f"A20{day}", None, t(2024, 12, 10 + day, 8, 0), "2480") for day in range(1, 6)]
     rows += [row(f"A30{day}", "M4", t(2024, 12, day, 8, 0), "2281") for day in range(1, 6)]
+    rows += [row(f"A40{m:02d}", f"F{m}", t(2024, m, 15, 8, 0), "2281") for m in (2, 3, 4, 5, 7, 8, 9, 10, 11)]
+    # M9: 4 assignments, none with a kommunkod: a mångåkare without a kommun. The 2024-12 window holds
+    # two regions' ambulance data (24 and 22), so M9 cannot be placed even at region level: counted in no
+    # A figure (A1-A3 above are unchanged), only in the finding, for region 'okänd'.
+    rows += [row(f"A50{day}", "M9", t(2024, 12, 20 + day, 8, 0), None) for day in range(1, 5)]
     by_month: dict[str, list[dict]] = {}
     for r in rows:
         by_month.setdefault(r["larmtid"].strftime("%Y-%m"), []).append(r)
@@ -329,6 +338,10 @@ EXPECTED = {
     ("K2_LISTADE_PER_SPECIALIST", "2024-12", "vardenhet", U3): (5, 6, 5 / 6),
     ("K2_LISTADE_PER_SPECIALIST", "2024-12", "kommun", "2482"): (5, 6, 5 / 6),
     ("K2_LISTADE_PER_SPECIALIST", "2024-12", "region", "24"): (18, 8.5, 18 / 8.5),
+    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "vardenhet", U1): (12, 2.5, 4.8),
+    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "vardenhet", U4): (6, 0.75, 8.0),
+    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "kommun", "2480"): (13, 2.5, 5.2),
+    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "region", "22"): (6, 0.75, 8.0),
     # K3
     ("K3_RIKTVARDE_TACKNING", "2024-12", "vardenhet", U1): (3300, 12, 275),
     ("K3_RIKTVARDE_TACKNING", "2024-12", "vardenhet", U3): (6600, 5, 1320),
@@ -337,17 +350,15 @@ EXPECTED = {
     ("K3_RIKTVARDE_TACKNING", "2024-12", "region", "24"): (9900, 18, 550),
     # A1 (× 1000)
     ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2480"): (5, INV_2480, 5000 / INV_2480),
-    ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2403"): (1, INV_2403, 1000 / INV_2403),
     ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2482"): (0, 76542, 0.0),
     ("A1_MANGAKARE_PER_1000", "2024-12", "lansdel", "Umeå"): (6, INV_UMEA_LANSDEL, 6000 / INV_UMEA_LANSDEL),
     ("A1_MANGAKARE_PER_1000", "2024-12", "region", "24"): (6, INV_REGION_24, 6000 / INV_REGION_24),
-    ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2281"): (1, INV_2281, 1000 / INV_2281),
-    ("A1_MANGAKARE_PER_1000", "2024-12", "region", "22"): (1, INV_REGION_22, 1000 / INV_REGION_22),
     # A2
     ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "kommun", "2480"): (20, 28, 20 / 28),
     ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "lansdel", "Umeå"): (21, 29, 21 / 29),
     ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "region", "24"): (24, 32, 0.75),
-    ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "region", "22"): (5, 5, 1.0),
+    ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "region", "22"): (5, 14, 5 / 14),
+    ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "kommun", "2281"): (5, 14, 5 / 14),
     # A3
     ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "kommun", "2480"): (2, 5, 0.4),
     ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "lansdel", "Umeå"): (2, 6, 2 / 6),
@@ -364,19 +375,23 @@ EXPECTED = {
     ("V2_VHU_FAR_VID_LAG_AKTIVITET", "2024", "region", "24"): (4, 6, 4 / 6),
 }
 
-# Rows that exist but are suppressed (denominator < 5): numerator and value NULL.
+# Rows that exist but are suppressed (the count the indicator protects, seeds/contract/rojandekontroll.csv,
+# is 1-4): numerator and value NULL; the denominator shown, or None where it is hidden too (A3).
 SUPPRESSED = {
     ("T1_TELEFON_SAMMA_DAG", "2024-01", "vardenhet", U3): 3,
     ("T1_TELEFON_SAMMA_DAG", "2024-01", "lansdel", "Skellefteå"): 3,
     ("K1_FAST_LAKARKONTAKT", "2024-12", "vardenhet", U2): 2,
-    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "vardenhet", U1): 2.5,
-    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "kommun", "2480"): 2.5,
-    ("K2_LISTADE_PER_SPECIALIST", "2024-12", "region", "22"): 0.75,
     ("K3_RIKTVARDE_TACKNING", "2024-12", "vardenhet", U2): 2,
     ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "kommun", "2482"): 3,
     ("A2_MANGAKARE_ANDEL_UPPDRAG", "2024-12", "kommun", "2403"): 1,
-    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "kommun", "2403"): 1,
-    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "kommun", "2281"): 1,
+    # A1 protects its numerator, the mångåkare: 1 in 2403, 2281 and region 22; inhabitants shown.
+    ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2403"): INV_2403,
+    ("A1_MANGAKARE_PER_1000", "2024-12", "kommun", "2281"): INV_2281,
+    ("A1_MANGAKARE_PER_1000", "2024-12", "region", "22"): INV_REGION_22,
+    # A3's denominator is that same count: hidden with the row.
+    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "kommun", "2403"): None,
+    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "kommun", "2281"): None,
+    ("A3_MANGAKARE_MED_FAST_LAKARE", "2024-12", "region", "22"): None,
     ("V2_VHU_FAR_VID_LAG_AKTIVITET", "2024", "vardenhet", U3): 1,
 }
 
@@ -407,7 +422,10 @@ def test_indicator_value(indikatorer, key):
 def test_suppressed_rows_publish_only_the_denominator(indikatorer, key):
     row = indikatorer[key]
     assert row["suppressed"] is True
-    assert row["denominator"] == pytest.approx(SUPPRESSED[key])
+    if SUPPRESSED[key] is None:
+        assert row["denominator"] is None
+    else:
+        assert row["denominator"] == pytest.approx(SUPPRESSED[key])
     assert row["numerator"] is None and row["value"] is None
 
 
@@ -431,7 +449,7 @@ def test_units_names_targets_and_periods(indikatorer):
         "A2_MANGAKARE_ANDEL_UPPDRAG": None, "A3_MANGAKARE_MED_FAST_LAKARE": 0.55, "V1_VHU_DELTAGANDE": None,
         "V2_VHU_FAR_VID_LAG_AKTIVITET": None,
     }
-    # Ambulance months: only 2024-12 has a window reaching back to the first delivery (2024-01).
+    # Ambulance months: only 2024-12 has a window all of whose months were delivered.
     a_periods = {k[1] for k in indikatorer if k[0].startswith("A")}
     assert a_periods == {"2024-12"}
     # Regions with ambulance data (24, 22) get A rows for every kommun; region 23 has none.
@@ -470,16 +488,41 @@ def test_domain_marts_carry_the_numbers(built):
     #   U4 and UX have telephone rows with calls but no assessment rows (only U1 delivered contacts).
     # None else: k5 is 1 of U1's 8 contacts (below 20 %), the listed units are below 10 persons, no SÄBO,
     # and the load log is empty (no file findings).
+    # - M9, the mångåkare without any kommunkod, unplaceable (two regions in the window): 1 of the 1
+    #   mångåkare of region 'okänd';
+    # - VHU 2024 is published year-to-date: inbjudan came for 2024-02 and 2024-05, undersökning for 2024-03
+    #   and 2024-06, so every month of the year lacks at least one of them: 12 of 12, in regions 24 (U1, U3)
+    #   and 22 (U4);
+    # - ambulance 2024-01 .. 2024-11: withheld, the window of 2024-m misses 2023-(m+1) .. 2023-12, that is
+    #   12 - m of its 12 months; region 24 for 2024-01 and 2024-06 (pick-ups in 2480/2482), 22 for the
+    #   filler months (2281).
+    window_findings = [("DQ_AMBULANS_FONSTER_OFULLSTANDIGT", "ambulans", f"2024-{m:02d}", "region",
+                        "24" if m in (1, 6) else "22", "WARN", float(12 - m), pytest.approx((12 - m) / 12))
+                       for m in range(1, 12)]
     findings = con.execute(
         "select check_id, source, period, level, unit_id, severity, affected, share from marts.dq_findings "
-        "order by check_id, unit_id").fetchall()
+        "order by check_id, unit_id, period").fetchall()
     assert findings == [
         ("DQ_AMBULANS_EJ_IDENTIFIERAD", "ambulans", "2024-12", "region", "24", "WARN", 5.0, pytest.approx(5 / 28)),
+        *sorted(window_findings, key=lambda f: (f[4], f[2])),
         ("DQ_FAR_SAKNAS", "vhu", "2024", "vardenhet", U1, "WARN", 1.0, pytest.approx(1 / 5)),
         ("DQ_HSA_ID_OKAND", "vardgaranti", "2024-01", "vardenhet", UX, "WARN", 1.0, pytest.approx(1 / 14)),
         *sorted(("DQ_LEVERANS_SAKNAS", "vardgaranti", "2024-01", "vardenhet", u, "WARN", 1.0, None)
                 for u in (U2, U3, U4, UX)),
+        ("DQ_MANGAKARE_UTAN_KOMMUN", "ambulans", "2024-12", "region", "okänd", "WARN", 1.0, 1.0),
+        ("DQ_VHU_AR_OFULLSTANDIGT", "vhu", "2024", "region", "22", "WARN", 12.0, 1.0),
+        ("DQ_VHU_AR_OFULLSTANDIGT", "vhu", "2024", "region", "24", "WARN", 12.0, 1.0),
     ]
+    # V1/V2 2024 are year-to-date, and the finding names what is missing of each file.
+    message = con.execute("select message from marts.dq_findings where check_id = "
+                          "'DQ_VHU_AR_OFULLSTANDIGT' and unit_id = '24'").fetchone()[0]
+    assert ("inbjudan 2024-01, 2024-03, 2024-04, 2024-06, 2024-07, 2024-08, 2024-09, 2024-10, 2024-11, 2024-12; "
+            "undersökning 2024-01, 2024-02, 2024-04, 2024-05, 2024-07, 2024-08, 2024-09, 2024-10, 2024-11, "
+            "2024-12") in message and "år-till-datum" in message
+    # The window finding names the missing months: 2024-03's window touches 2023-04 .. 2024-03.
+    message = con.execute("select message from marts.dq_findings where check_id = "
+                          "'DQ_AMBULANS_FONSTER_OFULLSTANDIGT' and period = '2024-03'").fetchone()[0]
+    assert "(2023-04, 2023-05, 2023-06, 2023-07, 2023-08, 2023-09, 2023-10, 2023-11, 2023-12)" in message
     con.close()
 
 

@@ -429,9 +429,8 @@ def test_national_scale_resolves_to_ten_and_a_half_million():
 
 
 @pytest.fixture(scope="module")
-def region_scale(tmp_path_factory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("demo_region")
-    return out, write_demo_data(out)  # the defaults: scale 1, 2023-01..2024-12, defects in
+def region_scale(region_demo) -> tuple[Path, dict]:
+    return region_demo  # the defaults: scale 1, 2023-01..2024-12, defects in (tests/conftest.py)
 
 
 def test_calibration_reproduces_the_regions_figures(region_scale):

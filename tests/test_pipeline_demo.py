@@ -25,9 +25,10 @@ NARAVARD = str(Path(sys.executable).parent / "naravard")
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
+def demo_run(tmp_path_factory, region_demo):
     root = tmp_path_factory.mktemp("demo_run")
-    manifest = write_demo_data(root / "landing", scale=1.0)
+    (root / "landing").symlink_to(region_demo[0])  # the demo at scale 1, written once (tests/conftest.py)
+    manifest = region_demo[1]
     env = {**os.environ, **pipeline_vars(root)}
     proc = subprocess.run([NARAVARD, "run", "--log-level", "WARNING"], env=env, capture_output=True, text=True,
                           timeout=1800)

@@ -22,7 +22,7 @@ import dagster as dg
 
 TRIGGER_TAG = "naravard/trigger"
 WAREHOUSE_TAG = "naravard/warehouse"
-HEADLESS_TRIGGERS = ("cli", "backfill")
+HEADLESS_TRIGGERS = ("cli", "backfill", "rebuild", "rekey")
 # The statuses the run queue counts as holding a slot (dagster ACTIVE_RUN_STATUSES).
 ACTIVE = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
 

@@ -18,9 +18,10 @@ a correction that reverts to an earlier file (A -> B -> A) is a new change and r
 Not taken (left for a later tick, not put in the cursor):
 - files modified less than NARAVARD_LANDING_SETTLE_SECONDS ago: a sender may
   still be copying them;
-- files whose name or month cannot be loaded (e.g. the running month): the
-  next run's landing inventory logs them; a file for the running month is
-  taken when the month is complete.
+- files that are no loadable deliveries (orchestration.landing_names: a name
+  or month that cannot be loaded, e.g. the running month; files outside the
+  source folders): the next run's landing inventory accounts for them; a file
+  for the running month is taken when the month is complete.
 """
 
 import hashlib
@@ -35,6 +36,7 @@ import dagster as dg
 from orchestration.automation.settings import AutomationSettings
 from orchestration.ingest import landing
 from orchestration.ingest.schemas import EXTRACTS
+from orchestration.masking import mask
 from orchestration.settings import Settings
 
 RANGE_START = "dagster/asset_partition_range_start"
@@ -103,7 +105,7 @@ def plan(landing_dir: Path, previous: dict[str, Seen], now: float, settle_second
     changes: list[Change] = []
     settling: list[str] = []
     for f in landing.scan(landing_dir):
-        if f.problem or f.extract is None or f.month is None:
+        if not f.is_delivery:
             continue
         rel = f.path.relative_to(landing_dir).as_posix()
         st = f.path.stat()
@@ -137,7 +139,7 @@ def selection_for(extracts: Sequence[str], asset_graph) -> list[dg.AssetKey]:
 
 
 def run_request(p: LandingPlan, asset_graph) -> dg.RunRequest:
-    names = ", ".join(c.path for c in p.changes[:10]) + (f" and {len(p.changes) - 10} more" if len(p.changes) > 10
+    names = ", ".join(mask(c.path) for c in p.changes[:10]) + (f" and {len(p.changes) - 10} more" if len(p.changes) > 10
                                                           else "")
     return dg.RunRequest(
         run_key=p.run_key,
@@ -166,6 +168,6 @@ def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult
     if not p.changes:
         return dg.SensorResult(skip_reason="no new or changed file" + wait, cursor=write_cursor(p.cursor))
     context.log.info(f"{len(p.changes)} new or changed file(s) for {p.months[0]}..{p.months[-1]}: "
-                     f"{', '.join(c.path for c in p.changes[:20])}{wait}")
+                     f"{', '.join(mask(c.path) for c in p.changes[:20])}{wait}")
     return dg.SensorResult(run_requests=[run_request(p, context.repository_def.asset_graph)],
                            cursor=write_cursor(p.cursor))

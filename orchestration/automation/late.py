@@ -7,9 +7,12 @@ The rule (docs/operations.md):
 - the file for month M is due on day NARAVARD_LATE_DAY (default 15) of month
   M+1; it is late from the day after;
 - a file has arrived when it lies in the landing folder under its contract
-  name, or the load log has ever recorded it (also set aside: a broken file is
-  the `leverans` check's business, not a late one; also removed from landing
-  after loading).
+  name (any letter case: orchestration.landing_names decides), or the load log
+  has ever recorded it (also set aside: a broken file is the `leverans`
+  check's business, not a late one; also removed from landing after loading).
+
+Demo data ends in a fixed month: its landing folder says so in COVERAGE.json
+(automation/coverage.py), which bounds the expected months outside production.
 
 `late_deliveries` is a pure function of (what arrived, today), so the rule is
 tested with fixed dates. `write_table` keeps the current answer in
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from orchestration.automation.coverage import Coverage
 from orchestration.ingest.landing import LandingFile
 from orchestration.ingest.schemas import EXTRACTS, Extract
 
@@ -71,8 +75,10 @@ def due_date(month: str, late_day: int) -> dt.date:
 
 
 def arrived_from_landing(files: Iterable[LandingFile]) -> set[tuple[str, str]]:
-    """(extract key, month) of the landing files that are deliveries of a known extract."""
-    return {(f.extract.key, f.month) for f in files if f.extract is not None and f.month and not f.problem}
+    """(extract key, month) that the names of the landing files stand for (orchestration.landing_names):
+    deliveries, and files set aside by their name whose extract and month are known (two files for one
+    month, a month not yet complete). They have arrived; what is wrong with them is another finding's."""
+    return {f.names for f in files if f.names is not None}
 
 
 def arrived_from_load_log(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
@@ -83,8 +89,10 @@ def arrived_from_load_log(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]
 
 
 def late_deliveries(arrived: Iterable[tuple[str, str]], today: dt.date, late_day: int, first_month: str,
-                    extracts: Sequence[Extract] = EXTRACTS) -> list[LateFile]:
-    """The expected files that have not arrived and whose deadline is before `today`, by month and extract."""
+                    extracts: Sequence[Extract] = EXTRACTS, coverage: Coverage | None = None) -> list[LateFile]:
+    """The expected files that have not arrived and whose deadline is before `today`, by month and extract.
+    With a coverage (the demo's COVERAGE.json, automation/coverage.py) nothing after its last month
+    is expected, nor the files it says were left out."""
     arrived = set(arrived)
     known = {e.key for e in extracts}
     months = [m for k, m in arrived if k in known and m >= first_month]
@@ -96,12 +104,15 @@ def late_deliveries(arrived: Iterable[tuple[str, str]], today: dt.date, late_day
     end = _month_index(f"{today.year:04d}-{today.month:02d}") - 1
     if today <= due_date(_month_str(end), late_day):
         end -= 1
+    if coverage is not None:
+        end = min(end, _month_index(coverage.last_month))
     out = []
     for index in range(start, end + 1):
         month = _month_str(index)
         due = due_date(month, late_day)
         for e in extracts:
-            if (e.key, month) not in arrived:
+            if (e.key, month) not in arrived and not (coverage and f"{e.source}/{e.file_name(month)}"
+                                                      in coverage.not_delivered):
                 out.append(LateFile(month, e.key, e.source, e.file_name(month), due, (today - due).days))
     return sorted(out)
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from orchestration.automation import late
+from orchestration.automation import coverage, late
 from orchestration.automation.settings import TIMEZONE, AutomationSettings
 from orchestration.ingest import landing, loading
 from orchestration.resources import WarehouseResource
@@ -45,14 +45,18 @@ def late_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     settings = Settings.from_env()
     auto = AutomationSettings.from_env()
     today = today_in_sweden()
-    arrived = late.arrived_from_landing(landing.scan(settings.landing_dir))
+    files = landing.scan(settings.landing_dir)
+    arrived = late.arrived_from_landing(files)
+    # What the folder holds as deliveries (loaded or set aside); its own notes (DEFECTS.json) do not count.
+    delivered = [f.path.relative_to(settings.landing_dir).as_posix() for f in files if f.kind != landing.IGNORED]
+    cover, why = coverage.applicable_coverage(settings.landing_dir, delivered, settings.env)
     with warehouse.connect() as con:
         loading.ensure_schema(con)
         arrived |= late.arrived_from_load_log(con)
-        found = late.late_deliveries(arrived, today, auto.late_day, settings.first_month)
+        found = late.late_deliveries(arrived, today, auto.late_day, settings.first_month, coverage=cover)
         late.write_table(con, found, today)
     counts = {"late_files": len(found), "evaluated_on": today.isoformat(), "late_day": auto.late_day}
-    meta = dict(counts, first_delivered_month=min((m for _, m in arrived), default="none"))
+    meta = dict(counts, first_delivered_month=min((m for _, m in arrived), default="none"), horizon=why)
     if found:
         summary = late.summarise(found)
         # The alert's "partition": the late months, consecutive ones as ranges.

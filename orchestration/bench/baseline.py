@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.paths import DBT_PROJECT_DIR
+from orchestration.paths import DBT_PROJECT_DIR, ROJANDEKONTROLL_CSV
 
 SQL_PATH = Path(__file__).with_name("baseline.sql")
 RAW_TABLES = ("vardgaranti_telefoni", "vardgaranti_bedomning", "listning_listning", "listning_lakare",
@@ -31,7 +31,8 @@ def script(threshold: int) -> list[str]:
     text = SQL_PATH.read_text(encoding="utf-8")
     subs = {**{k: str(v) for k, v in DBT_VARS.items()}, "THRESHOLD": str(threshold),
             "KOMMUNER_CSV": str(DBT_PROJECT_DIR / "seeds" / "reference" / "kommuner.csv"),
-            "VARDENHETER_CSV": str(DBT_PROJECT_DIR / "seeds" / "reference" / "vardenheter.csv")}
+            "VARDENHETER_CSV": str(DBT_PROJECT_DIR / "seeds" / "reference" / "vardenheter.csv"),
+            "ROJANDEKONTROLL_CSV": str(ROJANDEKONTROLL_CSV)}
     for k, v in subs.items():
         text = text.replace(f"@{k}@", v)
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))

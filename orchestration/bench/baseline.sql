@@ -6,8 +6,9 @@
 --
 -- The counting rules are the ones of dbt_project/README.md (the bench test
 -- checks that both give the same rows and values). The runner
--- (orchestration/bench/baseline.py) replaces @KOMMUNER_CSV@, @VARDENHETER_CSV@
--- (the dbt seeds, read as CSV), @THRESHOLD@, @MIN_UPPDRAG@, @FONSTER_DAGAR@,
+-- (orchestration/bench/baseline.py) replaces @KOMMUNER_CSV@, @VARDENHETER_CSV@,
+-- @ROJANDEKONTROLL_CSV@ (the dbt seeds, read as CSV; the last is the disclosure
+-- rule per indicator, CONTRACTS.md section 3.1), @THRESHOLD@, @MIN_UPPDRAG@, @FONSTER_DAGAR@,
 -- @RIKTVARDE_SPECIALIST@ and @RIKTVARDE_ST@. Statements are separated by ';' at
 -- the end of a line.
 
@@ -82,7 +83,7 @@ SELECT 'K', 'fte_st', _reporting_month, upper(trim(hsa_id)), NULL, NULL,
 FROM raw.listning_lakare GROUP BY ALL;
 
 -- A1-A3 (mångåkare): the window D - (days - 1) .. D of each ambulance month
--- whose window the delivered data covers.
+-- every reporting month of whose window was delivered (a gap anywhere withholds it).
 CREATE OR REPLACE TEMP TABLE b_fonster AS
 WITH months AS (
     SELECT DISTINCT _reporting_month AS period, CAST(_reporting_month || '-01' AS DATE) AS ms
@@ -91,36 +92,54 @@ WITH months AS (
     SELECT period, ms, CAST(last_day(ms) AS DATE) AS slut,
            CAST(last_day(ms) - INTERVAL (@FONSTER_DAGAR@ - 1) DAY AS DATE) AS start
     FROM months
+), touched AS (
+    SELECT period, strftime(unnest(generate_series(CAST(date_trunc('month', start) AS DATE), ms,
+                                                   INTERVAL 1 MONTH)), '%Y-%m') AS m
+    FROM w
 )
 SELECT period, start, slut FROM w
-WHERE (SELECT min(ms) FROM months) <= date_trunc('month', start);
+WHERE period NOT IN (SELECT t.period FROM touched t WHERE t.m NOT IN (SELECT period FROM months));
 
 CREATE OR REPLACE TEMP TABLE b_uppdrag AS
 SELECT f.period, u.uppdrag_id, u.person_id, u.larmtid, u.kommunkod
 FROM b_fonster f
 JOIN raw.ambulans_uppdrag u ON CAST(u.larmtid AS DATE) BETWEEN f.start AND f.slut;
 
+-- The kommun of the latest assignment with a kommunkod; a person with none is counted at region level
+-- only, in the one region of the window's assignments with a known kommunkod (else nowhere).
 CREATE OR REPLACE TEMP TABLE b_mangakare AS
-SELECT period, person_id, arg_max(kommunkod, (larmtid, uppdrag_id)) FILTER (WHERE kommunkod IS NOT NULL) AS kommunkod
-FROM b_uppdrag
-WHERE person_id IS NOT NULL
-GROUP BY period, person_id
-HAVING count(*) >= @MIN_UPPDRAG@;
+WITH m AS (
+    SELECT period, person_id, arg_max(kommunkod, (larmtid, uppdrag_id)) FILTER (WHERE kommunkod IS NOT NULL) AS kommunkod
+    FROM b_uppdrag
+    WHERE person_id IS NOT NULL
+    GROUP BY period, person_id
+    HAVING count(*) >= @MIN_UPPDRAG@
+), wr AS (
+    SELECT u.period, min(k.regionkod) AS regionkod
+    FROM b_uppdrag u JOIN b_kommuner k ON k.kommunkod = u.kommunkod
+    GROUP BY u.period HAVING count(DISTINCT k.regionkod) = 1
+)
+SELECT m.period, m.person_id, m.kommunkod, CASE WHEN m.kommunkod IS NULL THEN wr.regionkod END AS regionkod
+FROM m LEFT JOIN wr ON wr.period = m.period;
+
+-- The two person measures of A1/A3, placed by kommun or (without one) by region only.
+CREATE OR REPLACE TEMP TABLE b_mangakare_facts AS
+SELECT 'antal_mangakare' AS measure, period, kommunkod, regionkod, md5_number(person_id) AS item_key
+FROM b_mangakare
+UNION ALL
+SELECT 'mangakare_med_flk', m.period, m.kommunkod, m.regionkod, md5_number(m.person_id)
+FROM b_mangakare m
+WHERE EXISTS (
+    SELECT 1 FROM raw.listning_listning l
+    WHERE l._reporting_month = m.period AND l.person_id = m.person_id
+      AND nullif(trim(l.fast_lakarkontakt), '') IS NOT NULL);
 
 INSERT INTO b_facts
 SELECT 'A', 'invanare', c.period, NULL, k.kommunkod, NULL, k.invanare
 FROM (SELECT DISTINCT u.period, k.regionkod FROM b_uppdrag u JOIN b_kommuner k ON k.kommunkod = u.kommunkod) c
 JOIN b_kommuner k ON k.regionkod = c.regionkod
 UNION ALL
-SELECT 'A', 'antal_mangakare', period, NULL, kommunkod, md5_number(person_id), NULL
-FROM b_mangakare WHERE kommunkod IS NOT NULL
-UNION ALL
-SELECT 'A', 'mangakare_med_flk', m.period, NULL, m.kommunkod, md5_number(m.person_id), NULL
-FROM b_mangakare m
-WHERE m.kommunkod IS NOT NULL AND EXISTS (
-    SELECT 1 FROM raw.listning_listning l
-    WHERE l._reporting_month = m.period AND l.person_id = m.person_id
-      AND nullif(trim(l.fast_lakarkontakt), '') IS NOT NULL)
+SELECT 'A', measure, period, NULL, kommunkod, item_key, NULL FROM b_mangakare_facts WHERE kommunkod IS NOT NULL
 UNION ALL
 SELECT 'A', 'uppdrag_i_fonster', period, NULL, kommunkod, NULL, count(*)
 FROM b_uppdrag WHERE kommunkod IS NOT NULL GROUP BY ALL
@@ -155,10 +174,15 @@ SELECT DISTINCT 'V', 'antal_lag_aktivitet_med_far', period, hsa_id, NULL, pk, NU
 CREATE OR REPLACE TEMP TABLE b_rolled AS
 WITH located AS (
     SELECT f.subject, f.measure, f.period, f.hsa_id, f.item_key, f.amount,
-           CASE WHEN f.hsa_id IS NOT NULL THEN e.kommunkod ELSE f.kommunkod END AS kommunkod
+           CASE WHEN f.hsa_id IS NOT NULL THEN e.kommunkod ELSE f.kommunkod END AS kommunkod,
+           CAST(NULL AS VARCHAR) AS region_only
     FROM b_facts f LEFT JOIN b_enheter e ON e.hsa_id = f.hsa_id
+    UNION ALL
+    SELECT 'A', measure, period, NULL, item_key, NULL, NULL, regionkod
+    FROM b_mangakare_facts WHERE kommunkod IS NULL AND regionkod IS NOT NULL
 ), geo AS (
-    SELECT l.*, k.lansdel, k.regionkod FROM located l LEFT JOIN b_kommuner k ON k.kommunkod = l.kommunkod
+    SELECT l.* EXCLUDE (region_only), k.lansdel, coalesce(k.regionkod, l.region_only) AS regionkod
+    FROM located l LEFT JOIN b_kommuner k ON k.kommunkod = l.kommunkod
 ), g AS (
     SELECT subject, measure, period, hsa_id, kommunkod, lansdel, regionkod,
            grouping(hsa_id, kommunkod, lansdel, regionkod) AS gid,
@@ -236,19 +260,27 @@ WITH r AS (
     UNION ALL SELECT 'A3_MANGAKARE_MED_FAST_LAKARE', period, level, unit_id, mangakare_med_flk, antal_mangakare, 1, 0.55 FROM b_wide WHERE subject = 'A'
     UNION ALL SELECT 'V1_VHU_DELTAGANDE', period, level, unit_id, antal_undersokta, antal_inbjudna, 1, NULL FROM b_wide WHERE subject = 'V'
     UNION ALL SELECT 'V2_VHU_FAR_VID_LAG_AKTIVITET', period, level, unit_id, antal_lag_aktivitet_med_far, antal_lag_aktivitet, 1, NULL FROM b_wide WHERE subject = 'V'
+), rule AS (
+    SELECT indicator_id, protects, CAST(hide_denominator AS BOOLEAN) AS hide_denominator
+    FROM read_csv('@ROJANDEKONTROLL_CSV@', delim = ',', header = true, all_varchar = true)
 ), names AS (
     SELECT 'vardenhet' AS level, hsa_id AS unit_id, enhetsnamn AS unit_name FROM b_enheter
     UNION ALL SELECT 'kommun', kommunkod, kommun FROM b_kommuner
     UNION ALL SELECT DISTINCT 'lansdel', lansdel, lansdel FROM b_kommuner WHERE lansdel IS NOT NULL
     UNION ALL SELECT DISTINCT 'region', regionkod, region FROM b_kommuner
 ), p AS (
-    SELECT r.*, den < @THRESHOLD@ AS suppressed FROM r WHERE den > 0 AND num IS NOT NULL
+    -- Disclosure control (seed rojandekontroll): the count the indicator protects, 1 .. threshold - 1.
+    SELECT r.*, c.hide_denominator,
+           (CASE c.protects WHEN 'numerator' THEN num ELSE den END) > 0
+           AND (CASE c.protects WHEN 'numerator' THEN num ELSE den END) < @THRESHOLD@ AS suppressed
+    FROM r JOIN rule c ON c.indicator_id = r.indicator_id
+    WHERE den > 0 AND num IS NOT NULL
 )
 SELECT CAST(p.indicator_id AS VARCHAR) AS indicator_id, p.period, p.level, p.unit_id,
        coalesce(n.unit_name, CASE p.level WHEN 'vardenhet' THEN p.unit_id || ' (okänd enhet)'
                                           WHEN 'kommun' THEN p.unit_id || ' (okänd kommun)' ELSE p.unit_id END) AS unit_name,
        CAST(CASE WHEN suppressed THEN NULL ELSE num END AS DOUBLE) AS numerator,
-       CAST(den AS DOUBLE) AS denominator,
+       CAST(CASE WHEN suppressed AND hide_denominator THEN NULL ELSE den END AS DOUBLE) AS denominator,
        CAST(CASE WHEN suppressed THEN NULL ELSE num / den * scale END AS DOUBLE) AS value,
        CAST(target AS DOUBLE) AS target,
        suppressed

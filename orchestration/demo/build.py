@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from orchestration.automation.coverage import write_coverage
 from orchestration.ingest.schemas import BY_KEY, Extract
 
 from . import ambulans, bedomning, dates, listning, physicians, population, telefoni, vhu
@@ -180,6 +181,9 @@ def generate(out_dir: Path, scale: float | str, seed: int, months: int, end_mont
     }
     (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
+    # The demo's horizon for the late-delivery rule (automation/coverage.py): its data ends
+    # in end_month, whatever today's date is, and its missing file is a gap, not a late file.
+    write_coverage(out_dir, month_list[0], month_list[-1], files, not_delivered=missing_files)
     return manifest
 
 

@@ -5,11 +5,17 @@ them from `loading`. Each asset takes a range of months in one step
 (single-run backfill policy), so a backfill of 24 months is one step, not 24.
 """
 
-import dagster as dg
+import contextlib
+import datetime as dt
 
-from orchestration.ingest import landing, loading
+import dagster as dg
+import duckdb
+
+from orchestration.ingest import faults, key_guard, landing, loading
 from orchestration.ingest.schemas import EXTRACTS, Extract
+from orchestration.landing_names import IGNORED, SET_ASIDE
 from orchestration.partitions import monthly_partitions
+from orchestration.progress import Progress
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
 
@@ -39,6 +45,37 @@ def _summary(outcomes: list[loading.LoadOutcome], missing: list[str]) -> dict:
     return meta
 
 
+def same_key(con, settings: Settings) -> None:
+    """Stop (without retries: waiting does not change a key) when the key is not the warehouse's."""
+    try:
+        key_guard.ensure(con, settings.pseudonym_key, settings.warehouse)
+    except key_guard.KeyChanged as e:
+        raise dg.Failure(description=str(e), allow_retries=False) from None
+
+
+def _emptied_line(extract: Extract, outcome: loading.LoadOutcome) -> str:
+    """The console line for a delivery with a header and no rows: by the contract it empties the month."""
+    replaced = f"; the {outcome.replaced_rows} rows of the earlier delivery are gone" if outcome.replaced_rows else ""
+    return (f"{outcome.file_name}: a header and no rows, so raw.{extract.key} is now empty for {outcome.month}"
+            f"{replaced} (DQ_MANAD_TOM in marts.dq_findings). If that was not meant, ask the sender to deliver "
+            "the file again with its rows.")
+
+
+def _load_one(con, extract: Extract, f: landing.LandingFile, month: str, settings: Settings) -> loading.LoadOutcome:
+    """Load one delivery. A data error on it (not a transient fault: those go to the RetryPolicy)
+    sets this file aside whole, so the other files of the run are still archived and loaded."""
+    try:
+        return loading.load_file(con, extract, f.path, month, settings.pseudonym_key, settings.archive_dir)
+    except Exception as e:
+        if faults.is_transient(e):
+            raise
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")  # load_file rolls its transaction back; this is for a failure before it
+        return loading.record_file_set_aside(con, f.path, extract.source, extract.key, month,
+                                             faults.file_failed(f.path.name, e), settings.archive_dir,
+                                             dedupe=False)
+
+
 def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
     @dg.asset(
         name=extract.key,
@@ -49,29 +86,41 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         kinds={"pandas", "duckdb"},
         description=f"raw.{extract.key}: {extract.description} (landing/{extract.folder}/"
         f"{extract.name}_YYYY-MM.csv), typed and pseudonymised.",
+        # For transient faults only: a data error sets its file aside, or fails without a retry (faults.py).
         retry_policy=dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL),
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         settings = Settings.from_env()
         outcomes: list[loading.LoadOutcome] = []
         missing: list[str] = []
-        with warehouse.connect() as con:
+        emptied: list[str] = []
+        # The files are those the landing scan calls deliveries of this extract (any letter case).
+        delivered = landing.deliveries(landing.scan(settings.landing_dir), extract)
+        with faults.retry_only_transient(f"raw.{extract.key}"), warehouse.connect() as con:
+            same_key(con, settings)
             loading.ensure_schema(con)
+            progress = Progress(f"ingest raw.{extract.key}", total=len(context.partition_keys), unit="months")
             for month in context.partition_keys:
-                path = landing.file_for(settings.landing_dir, extract, month)
-                if not path.exists():
+                f = delivered.get(month)
+                if f is None:
                     missing.append(month)
                     continue
-                outcome = loading.load_file(con, extract, path, month, settings.pseudonym_key, settings.archive_dir)
+                outcome = _load_one(con, extract, f, month, settings)
+                progress.step(f"{outcome.file_name}: {outcome.rows_read} rows, {outcome.status}")
                 # Messages never hold a clear personnummer (loading masks them).
-                if outcome.status == loading.STATUS_FILE_SET_ASIDE:
+                if outcome.status == loading.STATUS_LOADED and outcome.rows_read == 0:
+                    emptied.append(month)
+                    context.log.warning(_emptied_line(extract, outcome))
+                elif outcome.status == loading.STATUS_FILE_SET_ASIDE:
                     context.log.error(f"set aside whole: {outcome.message}")
                 elif outcome.rows_set_aside:
                     context.log.warning(f"{outcome.file_name}: {outcome.message}")
                 else:
                     context.log.info(f"{outcome.file_name}: {outcome.status}; {outcome.message}")
                 outcomes.append(outcome)
-        return dg.MaterializeResult(metadata=_summary(outcomes, missing))
+            progress.done(f"{sum(o.rows_read for o in outcomes)} rows read; months without a file: {len(missing)}")
+        return dg.MaterializeResult(metadata={**_summary(outcomes, missing),
+                                              "months_emptied": ", ".join(emptied) or "none"})
 
     return _ingest
 
@@ -79,28 +128,49 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
 ingest_assets = [build_ingest_asset(e) for e in EXTRACTS]
 
 
+INVENTORY_KEY = dg.AssetKey(["raw", "landing_inventory"])
+INVENTORY_CHECK = "filer_redovisade"
+
+
 @dg.asset(
-    key=["raw", "landing_inventory"],
+    key=INVENTORY_KEY,
+    check_specs=[dg.AssetCheckSpec(
+        INVENTORY_CHECK, asset=INVENTORY_KEY, blocking=False,
+        description="WARN when a file in the landing folder was ignored (not a delivery by where it lies or what "
+        "it is); the files are named with why. Not blocking: the deliveries are loaded.")],
     group_name=RAW_GROUP,
-    kinds={"python"},
-    description="Scans the landing folder: files whose name or month cannot be loaded are archived and "
-    "logged as set aside in raw._load_log, so the sender can be told.",
+    kinds={"python", "duckdb"},
+    description="Scans the landing folder and accounts for every file: files seen = deliveries + set aside + "
+    "ignored. Files in a source folder whose name or month cannot be loaded are archived and logged as set aside "
+    "in raw._load_log, so the sender can be told; files that are no deliveries (outside the source folders, "
+    "hidden) are ignored and listed in raw._landing_files (a finding in marts.dq_findings).",
 )
 def landing_inventory(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = Settings.from_env()
     files = landing.scan(settings.landing_dir)
-    problems = [f for f in files if f.problem]
+    counted = landing.counts(files)  # asserts seen = deliveries + set aside + ignored
     with warehouse.connect() as con:
+        same_key(con, settings)
         loading.ensure_schema(con)
-        for f in problems:
-            loading.record_file_set_aside(con, f.path, f.source, f.extract.key if f.extract else None, f.month,
-                                          f.problem, settings.archive_dir)
-            context.log.error(f"set aside: {f.problem}")
-    return dg.MaterializeResult(
-        metadata={
-            "landing_dir": str(settings.landing_dir),
-            "files": len(files),
-            "loadable": len(files) - len(problems),
-            "set_aside": len(problems),
-        }
-    )
+        for f in files:
+            if f.kind == SET_ASIDE:
+                loading.record_file_set_aside(con, f.path, f.source, None if f.ambiguous or f.extract is None
+                                              else f.extract.key, f.month, f.problem, settings.archive_dir)
+                context.log.error(f"set aside: {f.problem}")
+            elif f.kind == IGNORED and f.reported:
+                context.log.warning(f"ignored: {f.problem}")
+        landing.write_table(con, files, dt.datetime.now())
+    meta: dict = {"landing_dir": str(settings.landing_dir), **counted}
+    listed = [f for f in files if not f.is_delivery]
+    if listed:
+        meta["not_loaded"] = dg.MetadataValue.md(
+            "| file | kind | why |\n|---|---|---|\n"
+            + "\n".join(f"| {f.shown} | {f.kind} | {(f.problem or '').replace('|', '/')} |" for f in listed[:200]))
+    ignored = [f for f in files if f.kind == IGNORED and f.reported]
+    check = dg.AssetCheckResult(
+        check_name=INVENTORY_CHECK, passed=not ignored, severity=dg.AssetCheckSeverity.WARN,
+        description=("; ".join(f.problem or f.shown for f in ignored)[:1500] if ignored else
+                     f"every file in the landing folder accounted for: {counted['deliveries']} deliveries, "
+                     f"{counted['set_aside']} set aside, {counted['ignored']} ignored (notes in the root)"),
+        metadata=counted)
+    return dg.MaterializeResult(metadata=meta, check_results=[check])

@@ -16,26 +16,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 
 import duckdb
 import pandas as pd
 
 from orchestration.ingest.sqltext import lit, strip_sql
 
+# Something that looks like a personnummer anywhere in free text: the one pattern
+# and the one masking function, for values, messages, file names and findings.
+from orchestration.masking import MASK, PNR_LIKE  # noqa: F401 (PNR_LIKE: callers use identity's)
+from orchestration.masking import mask as mask_personnummer  # noqa: F401 (the one masking function)
+
 PERSONNUMMER = "personnummer"
 SAMORDNINGSNUMMER = "samordningsnummer"
 UNIDENTIFIED = "unidentified"
-
-# Something that looks like a personnummer anywhere in free text. Used to mask
-# values in messages, set-aside rows and extra columns.
-PNR_LIKE = re.compile(r"(?<![\dA-Za-z])(\d{6}|\d{8})[-+ ]?\d{4}(?!\d)")
-MASK = "<personnummer>"
-
-
-def mask_personnummer(text: str) -> str:
-    return PNR_LIKE.sub(MASK, text)
-
 
 # The same pattern for DuckDB (RE2: no look-arounds). "Not preceded by a
 # letter or digit" and "not followed by a digit" become groups that are put
@@ -134,3 +128,14 @@ def classify(values: pd.Series) -> pd.DataFrame:
 def pseudonym_python(pnr12: str, key: str) -> str:
     """Reference implementation, for tests and one-off look-ups."""
     return hmac.new(key.encode("utf-8"), pnr12.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+# What the warehouse records of its key (orchestration/ingest/key_guard.py): a
+# keyed hash of this fixed label, never the key. It tells keys apart and gives
+# nothing to hash candidate personnummer with.
+FINGERPRINT_LABEL = b"naravard pseudonym key fingerprint v1"
+
+
+def key_fingerprint(key: str) -> str:
+    return hmac.new(key.encode("utf-8"), FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
+

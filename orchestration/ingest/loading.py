@@ -23,12 +23,13 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest import identity
+from orchestration.ingest import identity, landing
 from orchestration.ingest.reading import BLOCK, FileRejected
 from orchestration.ingest.rules import IngestSQL, ingest_sql
 from orchestration.ingest.schemas import EXTRACTS, Extract, raw_columns, raw_table_ddl
 from orchestration.ingest.sqltext import ident, lit
 from orchestration.ingest.staging import Staged, stage_file
+from orchestration.masking import mask
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,11 @@ class LoadOutcome:
     message: str = ""
     replaced_rows: int = 0
 
+    def __post_init__(self) -> None:
+        # An outcome reaches logs and run metadata: masked like any text about a delivery
+        # (a sender can put a personnummer in a file name).
+        self.file_name, self.message = mask(self.file_name), mask(self.message)
+
     def as_metadata(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
@@ -94,6 +100,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(e))
     con.execute(LOAD_LOG_DDL)
     con.execute(SET_ASIDE_DDL)
+    landing.ensure_table(con)
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -112,7 +119,9 @@ def archive_file(path: Path, sha: str, source: str, month: str | None, file_name
     other content is a new archive entry, the same content is stored once."""
     folder = archive_dir / source / (month or "utan-manad")
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{sha[:16]}__{file_name}"
+    # The name masked (docs/decisions.md): the archive keeps the bytes as received, and its
+    # path is written to raw._load_log; a personnummer in a name would sit there in clear.
+    target = folder / f"{sha[:16]}__{mask(file_name)}"
     if not target.exists():
         tmp = target.with_suffix(target.suffix + ".part")
         shutil.copyfile(path, tmp)
@@ -133,22 +142,24 @@ def _log_row(con, load_id: str, extract_key: str, source: str, file_name: str, m
              archive_path: Path, now: dt.datetime) -> None:
     con.execute(
         "INSERT INTO raw._load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, source, extract_key, file_name, month, sha, size, encoding, read, loaded, aside, status,
+        [load_id, source, extract_key, mask(file_name), month, sha, size, encoding, read, loaded, aside, status,
          identity.mask_personnummer(message), str(archive_path), now],
     )
 
 
 def record_file_set_aside(con: duckdb.DuckDBPyConnection, path: Path, source: str, extract_key: str | None,
-                          month: str | None, reason: str, archive_dir: Path) -> LoadOutcome:
+                          month: str | None, reason: str, archive_dir: Path, dedupe: bool = True) -> LoadOutcome:
     """A file the pipeline cannot take at all (unreadable, or a name without a
     valid month): archive it and log why, so the sender can be told."""
     sha, size = sha256_file(path)
     target = archive_file(path, sha, source, month, path.name, archive_dir)
     now = dt.datetime.now()
     message = identity.mask_personnummer(reason)
-    already = con.execute(
-        "SELECT 1 FROM raw._load_log WHERE file_name = ? AND sha256 = ? AND status = ?",
-        [path.name, sha, STATUS_FILE_SET_ASIDE],
+    # A name-level set-aside seen again is not logged again (dedupe); a file the loader failed
+    # on is logged each time, so that it stays the latest delivery of its month.
+    already = dedupe and con.execute(
+        "SELECT 1 FROM raw._load_log WHERE source = ? AND file_name = ? AND sha256 = ? AND status = ?",
+        [source, mask(path.name), sha, STATUS_FILE_SET_ASIDE],
     ).fetchone()
     if not already:
         _log_row(con, uuid.uuid4().hex, extract_key or "", source, path.name, month, sha, size, None,
@@ -237,7 +248,7 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
         return LoadOutcome(extract.key, path.name, month, STATUS_FILE_SET_ASIDE, sha, message=str(e))
 
     q = ingest_sql(extract, str(staged.path), staged.quoted, staged.header, month, staged.cut_line)
-    params = {"month": month, "file_name": path.name, "sha": sha, "load_id": load_id, "now": now,
+    params = {"month": month, "file_name": mask(path.name), "sha": sha, "load_id": load_id, "now": now,
               "source": extract.source, "extract": extract.key}
     try:
         with _bounded(con):
@@ -264,7 +275,7 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
                 if staged.bad_records:
                     con.executemany(
                         "INSERT INTO raw._set_aside_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-                        [[load_id, extract.source, extract.key, path.name, month, b.line, b.column,
+                        [[load_id, extract.source, extract.key, mask(path.name), month, b.line, b.column,
                           identity.mask_personnummer(b.reason), now] for b in staged.bad_records])
                 _log_row(con, load_id, extract.key, extract.source, path.name, month, sha, size, staged.encoding,
                          rows_read, rows_loaded, rows_aside, status, message, target, now)

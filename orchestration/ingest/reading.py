@@ -383,16 +383,3 @@ def read_quoted_records(path: Path, info: Inspection, header: list[str], bad: li
             return
         pos = restart
 
-
-_MONTH_RE = re.compile(r"^(?P<name>[a-z]+)_(?P<month>\d{4}-\d{2})\.csv$", re.IGNORECASE)
-
-
-def parse_file_name(file_name: str) -> tuple[str, str] | None:
-    """`telefoni_2024-03.csv` -> ('telefoni', '2024-03'); None if it does not follow the pattern."""
-    m = _MONTH_RE.match(file_name)
-    if not m:
-        return None
-    month = m.group("month")
-    if not 1 <= int(month[5:]) <= 12:
-        return None
-    return m.group("name").lower(), month

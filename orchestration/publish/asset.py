@@ -6,6 +6,7 @@
 import dagster as dg
 
 from orchestration.publish.folder import publish
+from orchestration.publish.guard import PublishRefused
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings
 from orchestration.transform import naravard_dbt_assets
@@ -24,8 +25,11 @@ from orchestration.transform import naravard_dbt_assets
 def serving_copy(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = Settings.from_env()
     with warehouse.connect() as con:
-        publication, left_out = publish(con, settings.serving_dir, settings.suppression_threshold,
-                                        run_id=context.run.run_id)
+        try:
+            publication, left_out = publish(con, settings.serving_dir, settings.suppression_threshold,
+                                            run_id=context.run.run_id)
+        except PublishRefused as e:  # one line that says what to do; retrying would not change it
+            raise dg.Failure(description=str(e), allow_retries=False) from None
     if left_out:
         context.log.warning(f"not published (unknown to the disclosure rule): {', '.join(left_out)}")
     context.log.info(f"published {publication.publication_id} to {settings.serving_dir}")

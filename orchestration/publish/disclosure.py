@@ -5,10 +5,12 @@ report) is made from the relations this module selects, so the rule is applied
 once and cannot differ between them. n = NARAVARD_SUPPRESSION_THRESHOLD
 (default 5), the number dbt suppresses `indikatorer` with.
 
-1. `indikatorer` (CONTRACTS.md section 3): a row whose denominator is below n
-   is suppressed; it keeps its denominator, value and numerator are NULL. dbt
-   applies this; publishing checks that it holds and refuses to publish when
-   it does not (e.g. a warehouse built with another threshold).
+1. `indikatorer` (CONTRACTS.md section 3.1): a row is suppressed when the
+   count its indicator protects (orchestration/rojandekontroll.py: the
+   numerator or the denominator, per indicator) is 1 .. n-1; value and
+   numerator are NULL, the denominator is kept unless the rule hides it (A3).
+   dbt applies this; publishing checks that it holds and refuses to publish
+   when it does not (e.g. a warehouse built with another threshold).
 2. Domain marts, small counts: a count of persons, contacts, calls or
    assignments from 1 to n-1 is published as NULL. 0 is published: "nobody
    registered" is exactly the gap the data-quality findings point at. Staff
@@ -38,6 +40,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from orchestration import rojandekontroll
+
 KEY = "key"          # identifies the row (period, level, unit), or dates describing it
 COUNT = "count"      # persons, contacts, calls, assignments: rule 2 applies
 MEASURE = "measure"  # staff FTE, inhabitants: not counts of patients
@@ -50,7 +54,9 @@ DQ_COLUMNS = ("check_id", "source", "period", "level", "unit_id", "severity", "a
 ROW_KEY = ("period", "level", "unit_id")
 # Findings whose `affected` counts deliveries, not people or their records (orchestration/quality, dbt dq
 # models): a missing monthly file of one unit is affected = 1 and must stay readable. Rule 4 spares them.
-CHECKS_COUNTING_DELIVERIES = ("DQ_LEVERANS_SAKNAS", "DQ_FIL_SAKNAS", "DQ_FIL_AVSATT")
+# The window and year-to-date findings count missing months, and their messages must name them.
+CHECKS_COUNTING_DELIVERIES = ("DQ_LEVERANS_SAKNAS", "DQ_FIL_SAKNAS", "DQ_FIL_AVSATT",
+                              "DQ_AMBULANS_FONSTER_OFULLSTANDIGT", "DQ_VHU_AR_OFULLSTANDIGT")
 
 
 class DisclosureError(RuntimeError):
@@ -129,16 +135,32 @@ def _lit(text: str) -> str:
 
 
 def check_indikatorer(con, threshold: float, schema: str = "marts") -> None:
-    """Rule 1, verified: raise DisclosureError unless every row below the threshold is suppressed and empty."""
-    wrong_flag, leaked = con.execute(
-        f"SELECT count(*) FILTER (WHERE suppressed IS DISTINCT FROM (denominator < ?)), "
-        f"count(*) FILTER (WHERE (denominator < ? OR suppressed) AND (value IS NOT NULL OR numerator IS NOT NULL)) "
-        f"FROM {schema}.{INDIKATORER}", [threshold, threshold]).fetchone()
-    if wrong_flag or leaked:
+    """Rule 1, verified: raise DisclosureError unless every row follows the rule of rojandekontroll.csv.
+
+    A row is suppressed when the count its indicator protects is 1 .. threshold - 1; a suppressed row shows
+    neither value nor numerator (nor its denominator where the rule hides it). Where the protected count is
+    the denominator it is visible, so `suppressed` is checked both ways; where it is the numerator (K2, A1)
+    only the published rows can be checked (the count of a suppressed row is hidden).
+    """
+    wrong_flag, leaked, undeclared = con.execute(
+        f"""SELECT
+              count(*) FILTER (WHERE rule.protects = 'denominator' AND i.denominator IS NOT NULL
+                               AND i.suppressed IS DISTINCT FROM (i.denominator < ?)
+                            OR rule.protects = 'numerator' AND NOT i.suppressed AND i.numerator > 0
+                               AND i.numerator < ?),
+              count(*) FILTER (WHERE i.suppressed AND (i.value IS NOT NULL OR i.numerator IS NOT NULL
+                                    OR rule.hide_denominator AND i.denominator IS NOT NULL)),
+              count(*) FILTER (WHERE rule.indicator_id IS NULL)
+            FROM {schema}.{INDIKATORER} AS i
+            LEFT JOIN {rojandekontroll.rule_values_sql()} ON rule.indicator_id = i.indicator_id""",
+        [threshold, threshold]).fetchone()
+    if wrong_flag or leaked or undeclared:
         raise DisclosureError(
-            f"marts.indikatorer does not follow the disclosure threshold {threshold:g}: {wrong_flag} rows with "
-            f"`suppressed` <> (denominator < {threshold:g}), {leaked} suppressed rows with a value or numerator. "
-            "Was the warehouse built with another NARAVARD_SUPPRESSION_THRESHOLD? Rebuild it (naravard run).")
+            f"marts.indikatorer does not follow the disclosure threshold {threshold:g}: {wrong_flag} rows whose "
+            f"`suppressed` does not match their protected count (rojandekontroll.csv), {leaked} suppressed rows "
+            f"with a value or numerator (or a denominator the rule hides), {undeclared} rows of indicators the "
+            "rule does not declare. Was the warehouse built with another NARAVARD_SUPPRESSION_THRESHOLD? "
+            "Rebuild it (naravard run).")
 
 
 def indikatorer_select(columns: list[str], schema: str = "marts") -> str:
@@ -162,7 +184,7 @@ def domain_mart_select(mart: DomainMart, columns: list[str], threshold: float, s
     ids = sorted({r.indicator_id for r in mart.ratios})
     flags = ",\n".join(
         f"  coalesce(bool_or(suppressed) FILTER (WHERE indicator_id = {_lit(i)}), false) AS {_q('hidden:' + i)},\n"
-        f"  count(*) FILTER (WHERE indicator_id = {_lit(i)}) > 0 AS {_q('shown:' + i)}"
+        f"  count(*) FILTER (WHERE indicator_id = {_lit(i)} AND denominator IS NOT NULL) > 0 AS {_q('shown:' + i)}"
         for i in ids)
     select = []
     for c in columns:

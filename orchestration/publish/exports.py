@@ -33,11 +33,31 @@ def _decimal_comma(column: str) -> str:
     return (f"replace(rtrim(rtrim(format('{{:.10f}}', \"{column}\"), '0'), '.'), '.', ',') AS \"{column}\"")
 
 
+# A text cell starting with one of these is a formula to Excel (and LibreOffice):
+# `=1+2`, `@SUM(1+1)*cmd|' /C calc'!A0`. OWASP's CSV-injection advice: prefix
+# such a cell with a single quote, which Excel shows as text and never runs.
+# Only text columns: a number column keeps its minus sign and stays a number.
+FORMULA_START = "=+-@\t\r"
+
+
+def _inert_text(column: str) -> str:
+    starts = " OR ".join(f'starts_with("{column}", chr({ord(ch)}))' for ch in FORMULA_START)
+    return f"""CASE WHEN {starts} THEN '''' || "{column}" ELSE "{column}" END AS "{column}\""""
+
+
+def _csv_cell(column: str, column_type: str) -> str:
+    if column_type in ("DOUBLE", "FLOAT", "REAL") or column_type.startswith("DECIMAL"):
+        return _decimal_comma(column)
+    if column_type == "VARCHAR":
+        return _inert_text(column)
+    return f'"{column}"'
+
+
 def write_indikatorer_csv(con, table: str, tmp: Path) -> None:
-    """Vården i siffror's shape: ';' between fields, UTF-8 (with BOM), decimal comma."""
+    """Vården i siffror's shape: ';' between fields, UTF-8 (with BOM), decimal comma. Text cells that
+    Excel would take for a formula are neutralised (FORMULA_START)."""
     cols = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
-    select = ", ".join(_decimal_comma(c) if t in ("DOUBLE", "FLOAT", "REAL") or t.startswith("DECIMAL")
-                       else f'"{c}"' for c, t in cols)
+    select = ", ".join(_csv_cell(c, t) for c, t in cols)
     body = tmp.with_name(tmp.name.removesuffix(".tmp") + ".body.tmp")
     try:
         con.execute(f"COPY (SELECT {select} FROM {table} ORDER BY indicator_id, period, level, unit_id) "

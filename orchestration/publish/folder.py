@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from orchestration.publish import atomic, disclosure, exports, serving_db
+from orchestration.publish import atomic, disclosure, exports, guard, serving_db
 from orchestration.publish.serving_db import SERVING_DB, Publication
 
 
@@ -14,10 +14,13 @@ def publish(con, serving_dir: Path, threshold: float, run_id: str = "") -> tuple
 
     Returns the publication and the marts left out (not known to the
     disclosure rule). Raises disclosure.DisclosureError, and publishes
-    nothing, when the marts do not satisfy the rule.
+    nothing, when the marts do not satisfy the rule; guard.PublishRefused when
+    the folder cannot be written or months of the serving copy would vanish.
     """
     selects, left_out = disclosure.published_selects(con, threshold)
     parquet_dir = serving_dir / exports.PARQUET_DIR
+    guard.writable(serving_dir, parquet_dir)
+    guard.refuse_fewer_months(con, serving_dir)
     parquet_dir.mkdir(parents=True, exist_ok=True)
     # We hold the warehouse's write lock, so no other publish is under way:
     # hidden temporaries here are leftovers of a crashed one.

@@ -26,6 +26,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from orchestration.ingest import landing
 from orchestration.ingest.schemas import EXTRACTS, Extract
 from orchestration.partitions import valid_months
 from orchestration.quality import deliveries
@@ -127,6 +128,12 @@ def _validate(context, q: QualitySettings, make_suite, frame: pd.DataFrame, asse
     return result
 
 
+def _in_landing(extract: Extract) -> dict[str, str]:
+    """Month -> file name (masked) of the extract's deliveries in the landing folder, as the landing scan names them."""
+    found = landing.deliveries(landing.scan(Settings.from_env().landing_dir), extract)
+    return {month: f.name_shown for month, f in found.items()}
+
+
 def build_raw_checks(extract: Extract) -> dg.AssetChecksDefinition:
     key = dg.AssetKey(["raw", extract.key])
 
@@ -153,7 +160,7 @@ def build_raw_checks(extract: Extract) -> dg.AssetChecksDefinition:
         with warehouse.connect(read_only=True) as con:
             if LEVERANS in selected:
                 verdict = deliveries.judge(extract, deliveries.latest_deliveries(con, extract, months), months,
-                                           q.max_set_aside_share)
+                                           q.max_set_aside_share, _in_landing(extract))
                 if not verdict.passed:
                     (context.log.error if verdict.severity == dg.AssetCheckSeverity.ERROR
                      else context.log.warning)(verdict.description)
@@ -180,7 +187,8 @@ raw_checks = [build_raw_checks(e) for e in EXTRACTS]
 @dg.asset_check(
     asset=INDIKATORER, name=GX_KONTRAKT, blocking=True,
     description="Great Expectations suite marts.indikatorer (expectations/marts_indikatorer.py): keys unique, shares "
-    "within 0-1 and numerator <= denominator, suppressed <=> denominator below the disclosure threshold, no value "
+    "within 0-1 and numerator <= denominator, suppressed <=> the count the indicator protects below the disclosure "
+    "threshold (seeds/contract/rojandekontroll.csv), no value "
     "when suppressed, periods inside the delivered months (ERROR, blocks the serving copy); health centres in the "
     "unit registry (WARN).",
 )

@@ -76,12 +76,17 @@ def _table(rows: list[tuple]) -> str:
 
 
 def judge(extract: Extract, deliveries: list[Delivery], months: list[str] | None,
-          max_share: float) -> DeliveryVerdict:
+          max_share: float, in_landing: dict[str, str] | None = None) -> DeliveryVerdict:
+    """`in_landing`: month -> file name (masked) of this extract's deliveries in the landing folder, as the
+    landing scan names them. A month of the run with a delivery there and none in the load log was not
+    loaded: an ERROR (files seen = loaded + set aside + ignored must hold)."""
+    in_landing = in_landing or {}
     whole = [d for d in deliveries if d.status == STATUS_FILE_SET_ASIDE]
     too_many = [d for d in deliveries if d.status != STATUS_FILE_SET_ASIDE and d.set_aside_share > max_share]
     some = [d for d in deliveries if d.status != STATUS_FILE_SET_ASIDE and 0 < d.set_aside_share <= max_share]
     delivered = {d.month for d in deliveries}
-    without_file = [m for m in (months or []) if m not in delivered]
+    not_loaded = [m for m in (months or []) if m not in delivered and m in in_landing]
+    without_file = [m for m in (months or []) if m not in delivered and m not in in_landing]
     checked = months if months is not None else sorted(delivered)
     meta: dict = {
         "months_checked": f"{checked[0]}..{checked[-1]} ({len(checked)})" if checked else "none",
@@ -91,15 +96,17 @@ def judge(extract: Extract, deliveries: list[Delivery], months: list[str] | None
         "rows_read": sum(d.rows_read for d in deliveries),
         "max_set_aside_share": max_share,
         "months_without_file": ", ".join(without_file) or "none",
+        "months_in_landing_not_loaded": ", ".join(not_loaded) or "none",
     }
     problems = whole + too_many + some
     if problems:
         meta["deliveries"] = dg.MetadataValue.md(_table(
             [(d.month, d.file_name, d.status, d.rows_read, d.rows_set_aside, d.message) for d in problems]))
-    error_months = sorted({d.month for d in whole + too_many})
+    error_months = sorted({d.month for d in whole + too_many} | set(not_loaded))
     meta["failed_partitions"] = ", ".join(error_months) or "none"
     if error_months:
-        parts = [f"{d.file_name} ({d.month}) was set aside whole: {d.message}" for d in whole]
+        parts = [f"{in_landing[m]} ({m}) lies in the landing folder but was not loaded" for m in not_loaded]
+        parts += [f"{d.file_name} ({d.month}) was set aside whole: {d.message}" for d in whole]
         parts += [f"{d.file_name} ({d.month}): {d.rows_set_aside} of {d.rows_read} rows set aside "
                   f"({d.set_aside_share:.1%} > {max_share:.0%})" for d in too_many]
         return DeliveryVerdict(False, dg.AssetCheckSeverity.ERROR,

@@ -32,6 +32,7 @@ DATASOURCE = "naravard"
 # so that the columns handed to GX never hold a personal identifier.
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
 EXAMPLES_IN_METADATA = 5
+INERT_VIEW = {"module_name": "orchestration.quality.gx_view", "class_name": "InertJinjaPageView"}
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,9 @@ class GxSession:
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend",
                                   "base_directory": str(self.site_dir)},
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                # Values from the data are escaped in the pages (gx_view.py).
+                "site_section_builders": {section: {"view": INERT_VIEW} for section in ("expectations",
+                                                                                         "validations")},
             }},
         )
         self.context = gx.get_context(project_config=config, mode="ephemeral")

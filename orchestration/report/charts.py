@@ -29,10 +29,10 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
 
 
 def _underlag(row, threshold: float) -> str:
+    if row is not None and row.get("suppressed"):  # before the denominator: A3 hides it when suppressed
+        return f"prickad: underlaget är mindre än {cat.number(threshold)}"
     if row is None or pd.isna(row.get("denominator")):
         return ""
-    if row.get("suppressed"):
-        return f"prickad: underlaget är mindre än {cat.number(threshold)}"
     return f"underlag {cat.number(row['denominator'], 1 if row['denominator'] % 1 else 0)}"
 
 

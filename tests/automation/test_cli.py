@@ -18,6 +18,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.automation.alert_sensors import failed_check_alerts
+from orchestration.automation.coverage import COVERAGE_NAME
 from orchestration.automation.late_asset import today_in_sweden
 from orchestration.cli import main
 from orchestration.demo import write_demo_data
@@ -84,6 +85,8 @@ def test_naravard_run_alerts_once_per_failing_check_without_personal_data(alert_
     monkeypatch.setenv("NARAVARD_ALERT_ON_WARN", "true")
     land = alert_env / "landing"
     manifest = write_demo_data(land, scale=0.03, months=2, end_month="2024-02", defects=False)
+    # Judged as real extracts are: against today, not the demo's horizon, so the months since are late.
+    (land / COVERAGE_NAME).unlink()
     # The blocking defect: February's assessments delivered with ',' as delimiter (and a personnummer
     # in it): set aside whole, so the raw check `leverans` fails with ERROR and blocks the marts.
     (land / "vardgaranti" / "bedomning_2024-02.csv").write_text(

@@ -11,8 +11,10 @@ import dagster as dg
 import duckdb
 
 from orchestration.automation import late
+from orchestration.automation.coverage import COVERAGE_NAME, Coverage, applicable_coverage
 from orchestration.automation.late_asset import CHECK_NAME, LATE_ASSET, late_deliveries, today_in_sweden
 from orchestration.ingest import landing, loading
+from orchestration.demo import write_demo_data
 from orchestration.ingest.schemas import EXTRACTS
 from orchestration.resources import WarehouseResource
 
@@ -142,3 +144,56 @@ def test_the_asset_writes_the_table_and_its_check_fails_with_error_not_blocking(
         assert con.execute("SELECT count(*), min(reporting_month), max(reporting_month), min(days_late) "
                            "FROM raw._late_deliveries").fetchone() == (
             expected, "2024-02", last_due, (today - newest_due).days)
+
+
+def _last_due(today: dt.date) -> str:
+    """The last month whose deadline (the 15th of the month after) is before today."""
+    index = today.year * 12 + today.month - 1 - (1 if today.day > 15 else 2)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def test_a_coverage_bounds_the_months_and_excuses_the_files_it_left_out():
+    today = dt.date(2024, 6, 20)  # May was due on 15 June: February..May are expected
+    arrived = ALL_JAN | FEB_WITHOUT_BEDOMNING
+    # Without a coverage: February's bedomning, and March, April and May whole: 1 + 3 x 7.
+    assert len(_late(arrived, today)) == 22
+    # Covering January..February: only the February bedomning is late ...
+    cover = Coverage("2024-01", "2024-02", frozenset(), frozenset())
+    [one] = late.late_deliveries(arrived, today, 15, "2023-01", coverage=cover)
+    assert (one.extract, one.reporting_month) == ("vardgaranti_bedomning", "2024-02")
+    # ... and not even that when the coverage says it was left out.
+    cover = Coverage("2024-01", "2024-02", frozenset({"vardgaranti/bedomning_2024-02.csv"}), frozenset())
+    assert late.late_deliveries(arrived, today, 15, "2023-01", coverage=cover) == []
+
+
+def test_a_coverage_is_ignored_in_prod_and_when_landing_holds_files_it_does_not_list(tmp_path):
+    (tmp_path / COVERAGE_NAME).write_text(
+        '{"first_month": "2024-01", "last_month": "2024-02", "files": ["vhu/inbjudan_2024-01.csv"]}')
+    assert applicable_coverage(tmp_path, ["vhu/inbjudan_2024-01.csv"], "dev")[0].last_month == "2024-02"
+    assert applicable_coverage(tmp_path, ["vhu/inbjudan_2024-01.csv"], "prod")[0] is None
+    # A real extract copied in beside the demo's files: judged as real data, against today.
+    cover, why = applicable_coverage(tmp_path, ["vhu/inbjudan_2024-01.csv", "vhu/inbjudan_2024-03.csv"], "dev")
+    assert cover is None and "does not list" in why
+    assert applicable_coverage(tmp_path / "elsewhere", [], "dev")[0] is None
+
+
+def test_demo_data_is_on_time_within_its_horizon_and_late_in_prod(naravard_env, monkeypatch):
+    # Two demo months with defects: the generator leaves out listning/lakare of the first month.
+    manifest = write_demo_data(naravard_env / "landing", scale=0.01, months=2, end_month="2024-02")
+    assert manifest["missing_files"] == ["listning/lakare_2024-01.csv"]
+
+    def evaluate():
+        with dg.DagsterInstance.get() as instance:
+            result = dg.materialize([late_deliveries], instance=instance,
+                                    resources={"warehouse": WarehouseResource()})
+        [check] = result.get_asset_check_evaluations()
+        return check
+
+    check = evaluate()
+    assert check.passed and check.metadata["late_files"].value == 0
+    # The same folder judged as real data (prod ignores COVERAGE.json): the left-out file and
+    # every month from 2024-03 up to the last one due are late.
+    monkeypatch.setenv("NARAVARD_ENV", "prod")
+    check = evaluate()
+    assert not check.passed
+    assert check.metadata["late_files"].value == 1 + 7 * _months_between("2024-03", _last_due(today_in_sweden()))

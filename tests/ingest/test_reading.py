@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 import duckdb
 import pytest
 
-from orchestration.ingest.reading import BadRecord, FileRejected, parse_file_name
+from orchestration.ingest.reading import BadRecord, FileRejected
 from orchestration.ingest.rules import ingest_sql, records_sql
 from orchestration.ingest.schemas import LAKARE, LISTNING, TELEFONI
 from orchestration.ingest.staging import stage_file
+from orchestration.landing_names import parse_file_name
 from tests.helpers import write_file
 
 

@@ -45,6 +45,7 @@ NEEDLES = [
     "196408833231", "640883-3231", "6408833231",
     "191212121212", "1212121212",
     "19640823-3235", "196408233235", "19641332-1234", "196413321234", "19640823-R001", "640823-R001",
+    "6407023040",  # a file name (case personnummer_as_file_name)
 ]
 
 BIG_ROWS = 2_600_000  # ~100 MB of telefoni rows (about 39 bytes each with CRLF)
@@ -73,6 +74,12 @@ class Case:
     # Through the landing scan (a name the pipeline cannot place) instead of load_file.
     via_landing: bool = False
     big: bool = False
+
+    @property
+    def shown_name(self) -> str:
+        """The file name as the pipeline may write it: masked (orchestration.masking)."""
+        from orchestration.masking import mask
+        return mask(self.file_name)
 
     @property
     def rows_read(self) -> int:
@@ -309,6 +316,29 @@ CASES: list[Case] = [
     Case("extract_in_the_wrong_folder", "listning", "telefoni_2024-01.csv",
          text([TEL, f"{HSA};2024-01-01;10;9"]),
          file_aside=True, via_landing=True, word="no extract 'telefoni'"),
+
+    # --- issue 16: names and local times a hostile sender can deliver -----------------------------
+    # A name that matches but for letter case (files named on Windows) is a delivery like any other.
+    Case("name_differs_in_letter_case", "vhu", "Undersokning_2024-02.csv",
+         text(["personnummer;hsa_id;undersokningsdatum;malgrupp", f"{PNR_A};{HSA};2024-02-05;60"]),
+         loaded_lines=(2,)),
+    # A personnummer as the file name (640702-3040: Luhn sum 30): set aside by the landing scan,
+    # and logged, archived and reported under the masked name only.
+    Case("personnummer_as_file_name", "vhu", "6407023040.csv",
+         text([INB, f"{PNR_A};{HSA};2024-01-10;40"]),
+         file_aside=True, via_landing=True, word="<personnummer>.csv: the file name does not carry"),
+    # 2024-03-31 02:30 does not exist in Swedish local time (02:00 -> 03:00), 2024-10-27 02:30
+    # occurs twice (03:00 -> 02:00). Kept as delivered; DQ_TID_SOMMARTID (dbt) counts them.
+    Case("local_time_that_does_not_exist", "ambulans", "uppdrag_2024-03.csv",
+         text([UPP, f"U1;{PNR_A};2024-03-31 02:30;1;2480;akutmottagning;rod",
+               f"U2;{PNR_B};2024-03-31 03:10;2;2480;ej_transport;"]),
+         loaded_lines=(2, 3),
+         sql=(("SELECT uppdrag_id, larmtid::VARCHAR FROM {table} ORDER BY 1",
+               [("U1", "2024-03-31 02:30:00"), ("U2", "2024-03-31 03:10:00")]),)),
+    Case("local_time_that_occurs_twice", "ambulans", "uppdrag_2024-10.csv",
+         text([UPP, f"U1;{PNR_A};2024-10-27 02:30;1;2480;akutmottagning;rod"]),
+         loaded_lines=(2,),
+         sql=(("SELECT larmtid::VARCHAR FROM {table}", [("2024-10-27 02:30:00",)]),)),
 
     # --- a 100 MB file, generated at test time --------------------------------------------------
     Case("hundred_megabytes", "vardgaranti", "telefoni_2024-01.csv", write_big, big=True,

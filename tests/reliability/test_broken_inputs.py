@@ -93,11 +93,11 @@ def test_broken_input(name, con, tmp_path):
                                 message, archive_path FROM raw._load_log""").fetchall()
     assert len(log) == 1, "one load-log row per delivered file"
     load_id, file_name, logged_sha, status, read, loaded, aside, message, archive_path = log[0]
-    assert (file_name, logged_sha) == (case.file_name, sha)
+    assert (file_name, logged_sha) == (case.shown_name, sha)
 
     # Nothing that arrived is lost: the delivery is archived as received.
     archived = Path(archive_path)
-    assert archived.name == f"{sha[:16]}__{case.file_name}"
+    assert archived.name == f"{sha[:16]}__{case.shown_name}"
     assert archived.is_relative_to(tmp_path / "archive" / case.folder)
     assert hashlib.sha256(archived.read_bytes()).hexdigest() == sha
 
@@ -110,7 +110,7 @@ def test_broken_input(name, con, tmp_path):
         assert status == "file_set_aside"
         assert (read, loaded, aside) == (0, 0, 0)
         # The message names the file, then the line and column where the fault has one.
-        assert message.startswith(case.file_name)
+        assert message.startswith(case.shown_name)
         if case.file_line is not None:
             assert f", line {case.file_line}" in message, message
         else:
@@ -133,12 +133,12 @@ def test_broken_input(name, con, tmp_path):
             assert got == (BIG_ROWS, BIG_ROWS, 2, BIG_ROWS + 1)
         else:
             got = con.execute(f"SELECT _source_line FROM {table} WHERE _file_sha256 = ? AND _source_file = ? "
-                              "ORDER BY 1", [sha, case.file_name]).fetchall()
+                              "ORDER BY 1", [sha, case.shown_name]).fetchall()
             assert [g[0] for g in got] == list(case.loaded_lines)
         # Each set-aside row names the file, the line and the column, and says why.
         rows = con.execute("""SELECT file_name, line, column_name, reason FROM raw._set_aside_rows
                               WHERE load_id = ? ORDER BY line""", [load_id]).fetchall()
-        assert [(r[0], r[1], r[2]) for r in rows] == [(case.file_name, a.line, a.column) for a in case.aside]
+        assert [(r[0], r[1], r[2]) for r in rows] == [(case.shown_name, a.line, a.column) for a in case.aside]
         for r, a in zip(rows, case.aside):
             assert a.word in r[3], r[3]
         # A line is loaded or set aside, never both.

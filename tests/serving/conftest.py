@@ -6,6 +6,11 @@ Region Jämtland Härjedalen, registered but without demo data) with 3 listed
 persons of whom 2 have a fast läkarkontakt, and 4 calls of which 3 were
 answered the same day. Both denominators are below the threshold 5, so the
 secrets 2 (K1) and 3 (T1) must not be readable anywhere that is published.
+
+It also carries an "edge" unit, alone in its region (Njurunda vårdcentral, kommun 2281 Sundsvall,
+Region Västernorrland), at exactly the threshold: 5 listed persons of whom 3 have a fast
+läkarkontakt, 1.6 specialist FTE and 0.5 ST FTE, 5 calls of which 4 were answered the same day.
+Every figure of it is published, and its values are worked out by hand in the tests.
 """
 from __future__ import annotations
 
@@ -37,6 +42,15 @@ CANARY_LISTED = 3
 CANARY_WITH_GP = 2
 CANARY_CALLS = [("2024-12-02", 2, 1), ("2024-12-03", 2, 2)]  # (day, incoming, answered the same day)
 
+EDGE_UNIT = "SE2321000206-E001001"    # Njurunda vårdcentral, kommun 2281 Sundsvall, region 22
+EDGE_KOMMUN = "2281"
+EDGE_REGION = "22"
+EDGE_LISTED = 5                        # exactly the threshold
+EDGE_WITH_GP = 3
+EDGE_PHYSICIANS = [("specialist_allmanmedicin", "1,0"), ("specialist_allmanmedicin", "0,6"),
+                   ("st_allmanmedicin", "0,5")]   # 1.6 specialist FTE, 0.5 ST FTE (decimal commas)
+EDGE_CALLS = [("2024-12-02", 3, 2), ("2024-12-03", 2, 2)]  # 5 calls, 4 answered the same day
+
 
 def luhn(nine: str) -> str:
     total = 0
@@ -61,18 +75,32 @@ def _append_rows(path: Path, encoding: str, values: list[dict]) -> None:
     path.write_bytes(raw + (newline.join(lines) + newline).encode(encoding))
 
 
+def _add_unit(landing: Path, manifest: dict, unit: str, kommun: str, birth: str, listed: int, with_gp: int,
+              calls: list[tuple], physicians: list[tuple] = ()) -> None:
+    """Append one health centre's rows to the last month's files: `listed` persons (the first `with_gp` with a
+    fast läkarkontakt), its telephone days and, if given, its physicians (kategori, tjanstgoringsgrad)."""
+    region_hsa = unit.split("-")[0]
+    rows = {
+        "listning/listning": [
+            {"personnummer": personnummer(birth, f"{100 + 2 * i}"), "hsa_id": unit, "listningsdatum": "2020-01-01",
+             "kommunkod": kommun, "sarskilt_boende": "N", "fast_vardkontakt": "",
+             "fast_lakarkontakt": f"{region_hsa}-L000001" if i < with_gp else ""} for i in range(listed)],
+        "vardgaranti/telefoni": [{"hsa_id": unit, "datum": day, "inkommande_samtal": n, "besvarade_samma_dag": a}
+                                 for day, n, a in calls],
+        "listning/lakare": [{"lakare_hsa_id": f"{region_hsa}-L00010{i}", "hsa_id": unit, "kategori": kategori,
+                             "tjanstgoringsgrad": grad} for i, (kategori, grad) in enumerate(physicians)],
+    }
+    for stem, values in rows.items():
+        if values:
+            rel = f"{stem}_{LAST_MONTH}.csv"
+            _append_rows(landing / rel, manifest["encodings"].get(rel, "utf-8"), values)
+
+
 def add_canary(landing: Path, manifest: dict) -> None:
-    enc = manifest["encodings"]
-    listed = [{"personnummer": personnummer("19700101", f"{100 + 2 * i}"), "hsa_id": CANARY_UNIT,
-               "listningsdatum": "2020-01-01", "kommunkod": CANARY_KOMMUN, "sarskilt_boende": "N",
-               "fast_lakarkontakt": "SE2321000214-L000001" if i < CANARY_WITH_GP else "", "fast_vardkontakt": ""}
-              for i in range(CANARY_LISTED)]
-    rel = f"listning/listning_{LAST_MONTH}.csv"
-    _append_rows(landing / rel, enc.get(rel, "utf-8"), listed)
-    calls = [{"hsa_id": CANARY_UNIT, "datum": day, "inkommande_samtal": n, "besvarade_samma_dag": a}
-             for day, n, a in CANARY_CALLS]
-    rel = f"vardgaranti/telefoni_{LAST_MONTH}.csv"
-    _append_rows(landing / rel, enc.get(rel, "utf-8"), calls)
+    """The canary (below the threshold) and the edge unit (exactly at it)."""
+    _add_unit(landing, manifest, CANARY_UNIT, CANARY_KOMMUN, "19700101", CANARY_LISTED, CANARY_WITH_GP, CANARY_CALLS)
+    _add_unit(landing, manifest, EDGE_UNIT, EDGE_KOMMUN, "19710101", EDGE_LISTED, EDGE_WITH_GP, EDGE_CALLS,
+              EDGE_PHYSICIANS)
 
 
 @dataclass

@@ -21,11 +21,12 @@ TILLGANGLIGHET = [
     ("2024-01", "kommun", "K", "Kommun K", 52, 30, 23, 20),
 ]
 KONTINUITET = [
-    ("2024-01", "vardenhet", "C", "Enhet C", 800, 90, 0.8, 1.0),  # K2 suppressed (0.8 FTE), K1 and K3 not
-    ("2024-01", "vardenhet", "D", "Enhet D", 4, 1, 2.0, 0.0),     # K1, K2, K3 all suppressed
+    ("2024-01", "vardenhet", "C", "Enhet C", 800, 90, 0.8, 1.0),  # all published: K2 counts 800 listed, not 0.8 FTE
+    ("2024-01", "vardenhet", "D", "Enhet D", 4, 1, 2.0, 0.0),     # K1, K2, K3 all suppressed (4 listed)
 ]
 MANGAKARE = [
-    ("2024-12", "2024-01-02", "2024-12-31", "kommun", "K", "Kommun K", 2348, 1, 40, 5, 0),  # A3 suppressed
+    # 1 mångåkare: A1 (its numerator) and A3 (its denominator, hidden too) suppressed; A2 (40 assignments) not
+    ("2024-12", "2024-01-02", "2024-12-31", "kommun", "K", "Kommun K", 2348, 1, 40, 5, 0),
 ]
 VHU = [
     ("2024", "vardenhet", "E", "Enhet E", 3, 7, 6, 0),  # V1 suppressed (3 invited) though 7 were examined
@@ -41,10 +42,18 @@ DQ = [
 
 
 def _indikatorer() -> list[tuple]:
-    """The rows dbt would build from the marts above (numerator, denominator, target as the contract says)."""
+    """The rows dbt would build from the marts above (numerator, denominator, target as the contract says).
+
+    The count each indicator protects is written out here from CONTRACTS.md section 3.1 (not read from the
+    seed): the numerator for K2 and A1, the denominator for the rest; A3 hides its denominator too."""
+    by_numerator, hide_denominator = {"K2_LISTADE_PER_SPECIALIST", "A1_MANGAKARE_PER_1000"}, \
+        {"A3_MANGAKARE_MED_FAST_LAKARE"}
+
     def row(iid, p, lv, u, name, num, den, scale=1.0, target=None):
-        sup = den < N
-        return (iid, p, lv, u, name, None if sup else float(num), float(den),
+        count = num if iid in by_numerator else den
+        sup = 0 < count < N
+        return (iid, p, lv, u, name, None if sup else float(num),
+                None if sup and iid in hide_denominator else float(den),
                 None if sup else num / den * scale, target, sup)
     out = []
     for p, lv, u, name, inc, ans, bed, b3 in TILLGANGLIGHET:
@@ -241,8 +250,14 @@ def test_csv_is_utf8_with_bom_semicolons_and_decimal_commas(warehouse, tmp_path)
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0] == "indicator_id;period;level;unit_id;unit_name;numerator;denominator;value;target;suppressed"
-    # A1 for Kommun K: 1 / 2348 x 1000 = 0.42589437819420783 (written with 10 decimals, trailing zeros cut)
+    # A1 for Kommun K: 1 mångåkare, suppressed (its numerator is the protected count); inhabitants shown.
     a1 = next(line for line in lines if line.startswith("A1_MANGAKARE_PER_1000;"))
-    assert a1 == "A1_MANGAKARE_PER_1000;2024-12;kommun;K;Kommun K;1;2348;0,4258943782;;false"
+    assert a1 == "A1_MANGAKARE_PER_1000;2024-12;kommun;K;Kommun K;;2348;;;true"
+    # A2 for Kommun K: 5 / 40 = 0.125 (written with 10 decimals, trailing zeros cut); 40 assignments: shown.
+    a2 = next(line for line in lines if line.startswith("A2_MANGAKARE_ANDEL_UPPDRAG;"))
+    assert a2 == "A2_MANGAKARE_ANDEL_UPPDRAG;2024-12;kommun;K;Kommun K;5;40;0,125;;false"
+    # A3 for Kommun K: its denominator is the same 1 mångåkare, hidden with the row.
+    a3 = next(line for line in lines if line.startswith("A3_MANGAKARE_MED_FAST_LAKARE;"))
+    assert a3 == "A3_MANGAKARE_MED_FAST_LAKARE;2024-12;kommun;K;Kommun K;;;;0,55;true"
     t2 = next(line for line in lines if line.startswith("T2_BEDOMNING_3_DAGAR;2024-01;vardenhet;A;"))
     assert t2 == "T2_BEDOMNING_3_DAGAR;2024-01;vardenhet;A;Enhet A;;3;;1;true"

@@ -11,7 +11,8 @@ import pytest
 
 from tests.serving import pages
 from tests.serving.conftest import (CANARY_CALLS, CANARY_KOMMUN, CANARY_LISTED, CANARY_REGION, CANARY_UNIT,
-                                    CANARY_WITH_GP, LAST_MONTH, THRESHOLD)
+                                    CANARY_WITH_GP, EDGE_CALLS, EDGE_KOMMUN, EDGE_LISTED, EDGE_REGION, EDGE_UNIT,
+                                    LAST_MONTH, THRESHOLD)
 
 KEY = ["period", "level", "unit_id"]
 DOMAIN_MARTS = ["tillganglighet_manad", "kontinuitet_manad", "mangakare_manad", "vhu_ar"]
@@ -113,25 +114,80 @@ def test_the_canary_is_shown_as_suppressed_in_the_report(report_html):
 
 # --- every row: the rule over the whole publication ------------------------------------------
 
-def test_the_test_knows_the_numerators(truth):
-    """NUMERATOR above agrees with the warehouse wherever indikatorer shows the numerator."""
-    ind = truth["indikatorer"]
-    for iid, (mart, cols) in NUMERATOR.items():
-        rows = ind[(ind["indicator_id"] == iid) & ~ind["suppressed"]].merge(truth[mart], on=KEY)
-        assert len(rows), iid
-        if iid == "K3_RIKTVARDE_TACKNING":
-            expected = 1100 * rows[cols[0]] + 550 * rows[cols[1]]
+# The count each indicator protects (CONTRACTS.md section 3.1), by the wide marts' column names: written
+# out from the contract here, not read from the seed the code uses.
+PROTECTED = {
+    "T1_TELEFON_SAMMA_DAG": ("tillganglighet_manad", "samtal_inkommande"),
+    "T2_BEDOMNING_3_DAGAR": ("tillganglighet_manad", "kontakter_bedomda"),
+    "K1_FAST_LAKARKONTAKT": ("kontinuitet_manad", "antal_listade"),
+    "K2_LISTADE_PER_SPECIALIST": ("kontinuitet_manad", "antal_listade"),
+    "K3_RIKTVARDE_TACKNING": ("kontinuitet_manad", "antal_listade"),
+    "A1_MANGAKARE_PER_1000": ("mangakare_manad", "antal_mangakare"),
+    "A2_MANGAKARE_ANDEL_UPPDRAG": ("mangakare_manad", "uppdrag_i_fonster"),
+    "A3_MANGAKARE_MED_FAST_LAKARE": ("mangakare_manad", "antal_mangakare"),
+    "V1_VHU_DELTAGANDE": ("vhu_ar", "antal_inbjudna"),
+    "V2_VHU_FAR_VID_LAG_AKTIVITET": ("vhu_ar", "antal_lag_aktivitet"),
+}
+
+
+def _protected_counts(ind: pd.DataFrame, truth: dict[str, pd.DataFrame]) -> pd.Series:
+    """The protected count of every indikatorer row, from the warehouse's wide marts (which keep all)."""
+    parts = []
+    for iid, (mart, col) in PROTECTED.items():
+        rows = ind[ind["indicator_id"] == iid].reset_index().merge(truth[mart][KEY + [col]], on=KEY, how="left")
+        parts.append(rows.set_index("index")[col])
+    return pd.concat(parts).reindex(ind.index)
+
+
+@pytest.mark.parametrize("level,unit", [("vardenhet", EDGE_UNIT), ("kommun", EDGE_KOMMUN),
+                                        ("region", EDGE_REGION)])
+def test_the_edge_unit_at_the_threshold_is_published_with_hand_worked_values(published, level, unit):
+    """The edge unit is alone in its kommun and region, so all three levels carry its figures:
+    T1 4/5 = 0.8 (5 calls); K1 3/5 = 0.6 (5 listed); K2 5 listed / 1.6 FTE = 3.125, published because it
+    counts the 5 listed persons, not the 1.6 FTE; K3 (1100 x 1.6 + 550 x 0.5) / 5 = (1760 + 275) / 5 = 407."""
+    ind = published["indikatorer"].set_index(["indicator_id", *KEY])
+    expected = {"T1_TELEFON_SAMMA_DAG": (4, 5, 0.8), "K1_FAST_LAKARKONTAKT": (3, 5, 0.6),
+                "K2_LISTADE_PER_SPECIALIST": (5, 1.6, 3.125), "K3_RIKTVARDE_TACKNING": (2035, 5, 407.0)}
+    for iid, (numerator, denominator, value) in expected.items():
+        row = ind.loc[(iid, LAST_MONTH, level, unit)]
+        assert not bool(row["suppressed"]), iid
+        assert row["numerator"] == pytest.approx(numerator), iid
+        assert row["denominator"] == pytest.approx(denominator), iid
+        assert row["value"] == pytest.approx(value), iid
+    assert EDGE_LISTED == THRESHOLD and sum(c[1] for c in EDGE_CALLS) == THRESHOLD  # the edge it is named for
+
+
+def test_k2_and_k3_are_published_for_every_health_centre_with_enough_listed_persons(truth):
+    """CONTRACTS.md 3.1: K2 and K3 protect the unit's listed persons, not its specialist FTE. So every
+    health centre with at least THRESHOLD listed persons (and a physician file) has K3 published, and K2
+    published wherever it has any specialist FTE (0 FTE: no K2 row, a zero denominator)."""
+    k = truth["kontinuitet_manad"]
+    units = k[(k["level"] == "vardenhet") & (k["antal_listade"] >= THRESHOLD)
+              & k["fte_specialist_allmanmedicin"].notna()]
+    ind = truth["indikatorer"].set_index(["indicator_id", *KEY])
+    with_fte = units[units["fte_specialist_allmanmedicin"] > 0]
+    assert len(with_fte) > 100 and (with_fte["fte_specialist_allmanmedicin"] < THRESHOLD).mean() > 0.5, \
+        "the demo data should have many units with fewer than 5 specialist FTE, or this test shows nothing"
+    for _, u in units.iterrows():
+        key = (u["period"], u["level"], u["unit_id"])
+        assert not bool(ind.loc[("K3_RIKTVARDE_TACKNING", *key), "suppressed"]), key
+        if u["fte_specialist_allmanmedicin"] > 0:
+            row = ind.loc[("K2_LISTADE_PER_SPECIALIST", *key)]
+            assert not bool(row["suppressed"]) and row["numerator"] == u["antal_listade"], key
         else:
-            expected = rows[cols[0]]
-        assert ((rows["numerator"] - expected).abs() < 1e-6).all(), iid
+            assert ("K2_LISTADE_PER_SPECIALIST", *key) not in ind.index
 
 
 def test_suppressed_indicator_rows_show_neither_value_nor_numerator(published, truth):
     ind = published["indikatorer"]
-    small = ind["denominator"] < THRESHOLD
+    count = _protected_counts(ind, truth)
+    small = (count > 0) & (count < THRESHOLD)
     assert small.sum() > 20, "the demo data should give suppressed rows"
     assert (ind["suppressed"] == small).all()
     assert ind.loc[small, "value"].isna().all() and ind.loc[small, "numerator"].isna().all()
+    # The denominator stays, so a reader sees why, except A3's: it is A1's hidden count of mångåkare.
+    a3 = ind["indicator_id"] == "A3_MANGAKARE_MED_FAST_LAKARE"
+    assert ind.loc[small & ~a3, "denominator"].notna().all() and ind.loc[small & a3, "denominator"].isna().all()
     assert len(ind) == len(truth["indikatorer"])
 
 
@@ -181,8 +237,9 @@ def test_what_is_published_in_the_wide_marts_is_the_truth(published, truth):
                 assert (pub.loc[shown, c].astype(str).str[:10] == ref.loc[shown, c].astype(str).str[:10]).all()
 
 
-# Findings that count deliveries or files, not people (docs/bi.md, rule 4): shown as they are.
-DELIVERY_CHECKS = {"DQ_LEVERANS_SAKNAS", "DQ_FIL_SAKNAS", "DQ_FIL_AVSATT"}
+# Findings that count deliveries, files or missing months, not people (docs/bi.md, rule 4): shown as they are.
+DELIVERY_CHECKS = {"DQ_LEVERANS_SAKNAS", "DQ_FIL_SAKNAS", "DQ_FIL_AVSATT", "DQ_AMBULANS_FONSTER_OFULLSTANDIGT",
+                   "DQ_VHU_AR_OFULLSTANDIGT"}
 
 
 def test_no_small_affected_count_in_published_findings(published):
@@ -192,6 +249,23 @@ def test_no_small_affected_count_in_published_findings(published):
     assert not small.any()
     hidden = unit_level & dq["affected"].isna()
     assert dq.loc[hidden, "message"].str.startswith(f"Färre än {THRESHOLD} berörda").all()
+
+
+def test_coverage_findings_name_their_missing_months_when_published(published):
+    """13 demo months 2023-12 .. 2024-12. The window of month m touches the month of D - 364 .. m:
+    2024-11's is 2023-12 .. 2024-11 and 2024-12's 2024-01 .. 2024-12, both delivered; 2023-12's touches
+    2023-01 .. 2023-12, of which 2023-01 .. 2023-11 (eleven) never came; 2024-10's 2023-11 .. 2024-10
+    misses 2023-11 only. The published messages still name the months (these findings count months, not
+    people). VHU 2023 has December only: eleven months missing; 2024 is whole."""
+    dq = published["dq_findings"]
+    window = dq[dq["check_id"] == "DQ_AMBULANS_FONSTER_OFULLSTANDIGT"].set_index("period")
+    assert sorted(window.index) == ["2023-12"] + [f"2024-{m:02d}" for m in range(1, 11)]
+    months_2023 = ", ".join(f"2023-{m:02d}" for m in range(1, 12))
+    assert window.loc["2023-12", "affected"] == 11 and f"({months_2023})" in window.loc["2023-12", "message"]
+    assert window.loc["2024-10", "affected"] == 1 and "(2023-11)" in window.loc["2024-10", "message"]
+    vhu = dq[dq["check_id"] == "DQ_VHU_AR_OFULLSTANDIGT"].set_index("period")
+    assert list(vhu.index) == ["2023"] and vhu.loc["2023", "affected"] == 11
+    assert "år-till-datum" in vhu.loc["2023", "message"]
 
 
 def test_csv_matches_the_published_indicators(two_runs, published):

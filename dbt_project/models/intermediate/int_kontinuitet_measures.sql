@@ -50,6 +50,7 @@ select
     period,
     hsa_id,
     cast(null as {{ dbt.type_string() }}) as kommunkod,
+    cast(null as {{ dbt.type_string() }}) as regionkod,
     cast(item_key as {{ dbt.type_string() }}) as item_key,
     cast(amount as double precision) as amount
 from measures

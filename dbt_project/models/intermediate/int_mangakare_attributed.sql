@@ -7,8 +7,12 @@
   - The person is attributed to the kommun of their latest assignment in the
     window: latest larmtid, on a tie the greatest uppdrag_id (text order).
     Assignments without a kommunkod cannot place anyone, so the latest
-    assignment *that has a kommunkod* decides; a person with none is kept
-    with a NULL kommunkod and counted at no level.
+    assignment *that has a kommunkod* decides (CONTRACTS.md section 3.1,
+    rule 4). A person with none is kept with a NULL kommunkod and counted at
+    region level only: regionkod is the region whose ambulance data the window
+    holds (the regions of the window's assignments with a known kommunkod),
+    NULL when that is not exactly one region (then the person is only in the
+    finding DQ_MANGAKARE_UTAN_KOMMUN).
 */
 with uppdrag as (
     select *
@@ -24,6 +28,17 @@ counted as (
     from uppdrag
     group by period, person_id
     having count(*) >= {{ var('mangakare_min_uppdrag') }}
+),
+
+window_region as (
+    select
+        uppdrag.period,
+        min(kommuner.regionkod) as regionkod
+    from uppdrag
+    inner join {{ ref('int_kommuner_mapped_to_region') }} as kommuner
+        on kommuner.kommunkod = uppdrag.kommunkod
+    group by uppdrag.period
+    having count(distinct kommuner.regionkod) = 1
 ),
 
 ranked as (
@@ -43,9 +58,13 @@ select
     counted.period,
     counted.person_id,
     counted.antal_uppdrag,
-    ranked.kommunkod
+    ranked.kommunkod,
+    -- only for a person without a kommun: the kommun's region comes through the roll-up
+    case when ranked.kommunkod is null then window_region.regionkod end as regionkod
 from counted
 left join ranked
     on ranked.period = counted.period
     and ranked.person_id = counted.person_id
     and ranked.recency_rank = 1
+left join window_region
+    on window_region.period = counted.period

@@ -37,6 +37,7 @@ covered_regions as (
 
 measures as (
     select 'invanare' as measure_id, covered_regions.period, kommuner.kommunkod,
+           cast(null as {{ dbt.type_string() }}) as regionkod,
            cast(null as {{ dbt.type_string() }}) as item_key, kommuner.invanare as amount
     from covered_regions
     inner join kommuner
@@ -44,12 +45,13 @@ measures as (
 
     union all
 
-    select 'antal_mangakare', period, kommunkod, person_id, null
+    select 'antal_mangakare', period, kommunkod, regionkod, person_id, null
     from mangakare
 
     union all
 
-    select 'mangakare_med_fast_lakarkontakt', mangakare.period, mangakare.kommunkod, mangakare.person_id, null
+    select 'mangakare_med_fast_lakarkontakt', mangakare.period, mangakare.kommunkod, mangakare.regionkod,
+           mangakare.person_id, null
     from mangakare
     inner join listade
         on listade.period = mangakare.period
@@ -58,13 +60,13 @@ measures as (
 
     union all
 
-    select 'uppdrag_i_fonster', period, kommunkod, null, count(*)
+    select 'uppdrag_i_fonster', period, kommunkod, null, null, count(*)
     from uppdrag
     group by period, kommunkod
 
     union all
 
-    select 'uppdrag_av_mangakare', uppdrag.period, uppdrag.kommunkod, null, count(*)
+    select 'uppdrag_av_mangakare', uppdrag.period, uppdrag.kommunkod, null, null, count(*)
     from uppdrag
     inner join mangakare
         on mangakare.period = uppdrag.period
@@ -77,8 +79,10 @@ select
     period,
     cast(null as {{ dbt.type_string() }}) as hsa_id,
     kommunkod,
+    regionkod,
     cast(item_key as {{ dbt.type_string() }}) as item_key,
     cast(amount as double precision) as amount
 from measures
--- Without a kommun nothing can be placed at any level.
-where kommunkod is not null
+-- Without a kommun nothing can be placed below region level; a mångåkare without one
+-- carries the region (int_mangakare_attributed) and is counted there only.
+where kommunkod is not null or regionkod is not null

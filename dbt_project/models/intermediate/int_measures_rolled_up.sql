@@ -41,7 +41,8 @@ located as (
         -- Health-centre facts: the registry's kommun (NULL for an unknown unit).
         case when facts.hsa_id is not null then enheter.kommunkod else facts.kommunkod end as kommunkod,
         kommuner.lansdel,
-        kommuner.regionkod
+        -- a fact without a kommun may still name its region (a mångåkare with no kommunkod)
+        coalesce(kommuner.regionkod, facts.regionkod) as regionkod
     from facts
     left join enheter
         on enheter.hsa_id = facts.hsa_id

@@ -10,7 +10,7 @@
 {%- set subjects = ['int_tillganglighet_measures', 'int_kontinuitet_measures', 'int_mangakare_measures',
                     'int_vhu_measures'] %}
 {% for model in subjects %}
-select measure_id, period, hsa_id, kommunkod, item_key, amount
+select measure_id, period, hsa_id, kommunkod, regionkod, item_key, amount
 from {{ ref(model) }}
 {% if not loop.last %}union all{% endif %}
 {% endfor %}

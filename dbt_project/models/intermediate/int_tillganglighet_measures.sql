@@ -56,6 +56,7 @@ select
     period,
     hsa_id,
     cast(null as {{ dbt.type_string() }}) as kommunkod,
+    cast(null as {{ dbt.type_string() }}) as regionkod,
     cast(null as {{ dbt.type_string() }}) as item_key,
     cast(amount as double precision) as amount
 from measures

@@ -49,6 +49,7 @@ select
     period,
     hsa_id,
     cast(null as {{ dbt.type_string() }}) as kommunkod,
+    cast(null as {{ dbt.type_string() }}) as regionkod,
     cast(person_key as {{ dbt.type_string() }}) as item_key,
     cast(null as double precision) as amount
 from measures

@@ -12,8 +12,14 @@
     'int_dq_findings_leverans_vardgaranti',
     'int_dq_findings_filer',
     'int_dq_findings_ambulans_oidentifierade',
+    'int_dq_findings_ambulans_fonster',
+    'int_dq_findings_vhu_ar',
+    'int_dq_findings_mangakare_utan_kommun',
     'int_dq_findings_far',
     'int_dq_findings_okanda_koder',
+    'int_dq_findings_landning',
+    'int_dq_findings_tom_manad',
+    'int_dq_findings_sommartid',
 ] %}
 
 {% for model in checks %}

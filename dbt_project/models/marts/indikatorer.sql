@@ -8,9 +8,15 @@
 
   - no row when the denominator is 0 or unknown (NULL: delivery missing), nor
     when the numerator is unknown;
-  - suppressed = denominator < var('suppression_threshold'); a suppressed row
-    keeps its denominator but publishes neither value nor numerator (a small
-    numerator can identify a person just as well as the value).
+  - disclosure control counts people (CONTRACTS.md section 3.1): the seed
+    rojandekontroll declares, per indicator, which count it protects (its
+    numerator or its denominator: calls, contacts, listed persons,
+    assignments, mångåkare, invited or examined persons, never FTE or
+    inhabitants); suppressed = that count is 1 .. var('suppression_threshold') - 1. A
+    suppressed row publishes neither value nor numerator (a small numerator
+    can identify a person just as well as the value); it keeps its
+    denominator, so a reader sees why, unless the seed says the denominator
+    is hidden too (A3, whose denominator is A1's hidden count).
 */
 {%- set riktvarde_specialist = var('riktvarde_per_specialist') -%}
 {%- set riktvarde_st = var('riktvarde_per_st') -%}
@@ -55,13 +61,32 @@ with ratios as (
     {%- endfor %}
 ),
 
+rule as (
+    select * from {{ ref('rojandekontroll') }}
+),
+
 published as (
     select
-        *,
-        denominator < {{ var('suppression_threshold') }} as suppressed
+        ratios.*,
+        case rule.protects
+            when 'numerator' then ratios.numerator
+            when 'denominator' then ratios.denominator
+        end as protected_count,
+        rule.hide_denominator
     from ratios
-    where denominator > 0
-      and numerator is not null
+    left join rule
+        on rule.indicator_id = ratios.indicator_id
+    where ratios.denominator > 0
+      and ratios.numerator is not null
+),
+
+flagged as (
+    -- 1 .. threshold - 1 is suppressed; 0 is shown (nobody to identify, and the wide marts show 0 too).
+    -- NULL for an indicator the seed does not declare: the NOT NULL contract then fails the build.
+    select
+        *,
+        protected_count > 0 and protected_count < {{ var('suppression_threshold') }} as suppressed
+    from published
 )
 
 select
@@ -71,8 +96,8 @@ select
     cast(unit_id as {{ dbt.type_string() }}) as unit_id,
     cast(unit_name as {{ dbt.type_string() }}) as unit_name,
     cast(case when suppressed then null else numerator end as double precision) as numerator,
-    cast(denominator as double precision) as denominator,
+    cast(case when suppressed and hide_denominator then null else denominator end as double precision) as denominator,
     cast(case when suppressed then null else numerator / denominator * scale end as double precision) as value,
     cast(target as double precision) as target,
     cast(suppressed as boolean) as suppressed
-from published
+from flagged
