@@ -16,7 +16,7 @@ metadata can show one (GX renders samples of unexpected values):
 - dates that must lie in the reporting month are handed as their month
   (`<col>__manad`), compared with the file's month.
 
-The loader (orchestration/ingest/validate.py) already sets aside rows that
+The loader (orchestration/ingest/rules.py) already sets aside rows that
 break these rules, so on a healthy warehouse every expectation passes; a
 failure means rows reached raw that the contract forbids (a loader bug, a
 hand-edited table), and the check blocks the marts (docs/data_quality.md).
