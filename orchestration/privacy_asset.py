@@ -1,12 +1,15 @@
 """The privacy scan as the last step of every run (issue 9, docs/security.md).
 
-It looks for the clear personnummer of the run's deliveries everywhere the run
-wrote: every table of the warehouse (the raw extracts for the run's months),
-the serving copy, its Parquet and CSV files and the report, the Data Docs,
-Dagster's event log of this run and the compute logs in DAGSTER_HOME. A find
-fails the run (exit code non-zero from `naravard run`, an alert from the
-daemon's run-failure sensor); the message names places and counts, never a
-number. Alert payloads are masked where they are built (orchestration/alerts).
+The serving copy and the report are scanned before they are published
+(orchestration/publish/asset.py, orchestration/report/asset.py: a find and
+nothing is renamed into place). This last step looks for clear personnummer
+(by their shape: privacy.py) everywhere else the run wrote: the warehouse
+(the raw extracts for the run's months), the serving folder as published, the
+Data Docs, Dagster's event log of this run and the compute logs in
+DAGSTER_HOME. A find fails the run (exit code non-zero from `naravard run`,
+an alert from the daemon's run-failure sensor); the message names places and
+counts, never a number. Alert payloads are masked where they are built
+(orchestration/alerts).
 
 (No `from __future__ import annotations`: Dagster reads the context annotation.)
 """
@@ -36,23 +39,30 @@ def run_months(tags: dict, settings: Settings) -> set[str]:
     deps=[dg.AssetKey(["serving", "naravard"]), dg.AssetKey(["serving", "rapport"])],
     group_name="serving",
     kinds={"python"},
-    description="Privacy scan, last in every run: no clear personnummer of the run's deliveries in the warehouse, "
-    "the serving copy (DuckDB, Parquet, CSV, report), the Data Docs or Dagster's logs. Fails the run on a find.",
+    description="Privacy scan, last in every run: no clear personnummer (12- or 10-digit, valid check digit and "
+    "date) in the warehouse, the serving copy (DuckDB, Parquet, CSV, report), the Data Docs or Dagster's logs. "
+    "Fails the run on a find. The serving copy and the report were scanned before they were published.",
 )
 def privacy_scan(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = Settings.from_env()
     months = run_months(context.run.tags, settings)
-    needles, leaks = privacy.scan_run(settings, months, context.instance, context.run.run_id)
+    leaks = privacy.scan_run(settings, months, context.instance, context.run.run_id)
     if leaks:
-        raise dg.Failure(
-            description=f"clear personnummer found in {len(leaks)} place(s): " + "; ".join(map(str, leaks))
-            + ". Treat it as a personal-data incident (docs/security.md): withdraw the serving copy and tell the "
-            "data protection officer.",
-            metadata={"places": len(leaks)},
-        )
-    context.log.info(f"privacy scan: none of the {needles} personnummer delivered for the run's months found")
+        raise dg.Failure(description=str(privacy.PersonalDataFound(leaks, "Withdraw the serving copy.")),
+                         metadata={"places": len(leaks)})
+    context.log.info("privacy scan: no clear personnummer found")
     return dg.MaterializeResult(metadata={
         "months": ", ".join(sorted(months)) or "-",
-        "personnummer_searched": needles,
         "places_with_a_find": 0,
     })
+
+
+def scan_staged(settings: Settings):
+    """The check a publishing step hands to publish()/render(): a find is a
+    dg.Failure naming places, raised before anything is renamed into place."""
+    def check(staged):
+        try:
+            privacy.check_before_publishing(settings, staged)
+        except privacy.PersonalDataFound as e:
+            raise dg.Failure(description=str(e), metadata={"places": len(e.leaks)}) from None
+    return check

@@ -37,12 +37,11 @@ def _failure(result) -> str:
     return failure.step_failure_data.user_failure_data.description
 
 
-def test_a_clean_run_passes_and_searched_every_form_of_the_delivered_numbers(loaded):
+def test_a_clean_run_passes(loaded):
     _, _, result = loaded
     assert result.success
     [mat] = [m for m in result.asset_materializations_for_node("serving__integritetskontroll")]
-    # the two numbers of the file (one with a hyphen, one without)
-    assert mat.metadata["personnummer_searched"].value == 2
+    assert mat.metadata["places_with_a_find"].value == 0
     assert mat.metadata["months"].value == "2024-01"
 
 
@@ -80,24 +79,105 @@ def test_the_scan_looks_at_the_run_months_and_only_those_raw_rows(naravard_env):
 def test_the_scanner_matches_every_written_form_but_not_inside_a_hash(tmp_path):
     from orchestration import privacy
 
-    write_file(tmp_path / "landing" / "listning", "listning_2024-01.csv",
-               "personnummer;hsa_id;kommentar\n"
-               "19640823-3234;SE2321000222-E001001;\n"
-               # a longer run of digits holding the same 12 digits is an id, not a delivered number
-               ";SE2321000222-E196408833231999;")
-    needles = privacy.needles_from_landing(tmp_path / "landing")
-    assert len(needles) == 1
-    text = "a 196408233234 b 19640823-3234 c 640823-3234 d x196408833231"
-    assert privacy.scan_text(text, needles) == 3
+    # 6407023040 by hand: Luhn over 6 4 0 7 0 2 3 0 4 0 with weights 2 1 2 1 ...:
+    # 12->3, 4, 0, 7, 0, 2, 6, 0, 8, 0 = 30, a multiple of 10; date 1964-07-02. Valid.
+    # 6407023041: the same sum + 1 = 31, wrong check digit. The four of the next line are
+    # the two valid numbers of LISTNING above, written in three forms, and the samordningsnummer.
+    assert privacy.scan_text("fil 6407023040.csv") == 1          # 10 digits, no separator
+    assert privacy.scan_text("6407023041") == 0                  # wrong check digit
+    assert privacy.scan_text("a 196408233234 b 19640823-3234 c 640823-3234 d x196408833231") == 4
+    # An organisation number in an HSA-id has month 21: no date, no find.
+    assert privacy.scan_text("SE2321000222-E001001") == 0
+    # Decimals are no token: a point before, a point after, a decimal comma.
+    assert privacy.scan_text("4.6407023040 .6407023040 6407023040.5 0,6407023040") == 0
+    # A longer run of digits holding the number is another number.
+    assert privacy.scan_text("16407023040 64070230401 6407023040-1") == 0
+    # Month 13 with a right check digit: 6 4 1 3 0 2 3 0 4 -> 3+4+2+3+0+2+6+0+8 = 28, check 2: no date.
+    assert privacy.scan_text("641302-3042") == 0
     # A pseudonym (64 hex digits) that happens to hold the 12 digits is no leak; glued to a word it is.
     pseudonym = "ab" + "196408233234" + "c" * 50
-    assert privacy.scan_text(pseudonym, needles) == 0
+    assert privacy.scan_text(pseudonym) == 0
     # Glued on, the word is no pure hash any more: searched whole, both runs count.
-    assert privacy.scan_text(f"{pseudonym}-196408233234", needles) == 2
+    assert privacy.scan_text(f"{pseudonym}-196408233234") == 2
     db = tmp_path / "w.duckdb"
     con = duckdb.connect(str(db))
-    con.execute("CREATE SCHEMA intermediate; CREATE TABLE intermediate.m (item_key VARCHAR, note VARCHAR)")
-    con.execute("INSERT INTO intermediate.m VALUES (?, 'ok'), ('x', 'ring 640823-3234')", [pseudonym])
+    con.execute("CREATE SCHEMA marts; CREATE TABLE marts.m (item_key VARCHAR, note VARCHAR)")
+    con.execute("INSERT INTO marts.m VALUES (?, 'ok'), ('x', 'ring 6407023040')", [pseudonym])
     con.close()
-    assert [str(x) for x in privacy.scan_duckdb(db, needles)] == ["w.duckdb:intermediate.m.note: 1 clear personnummer"]
-    needles.close()
+    assert [str(x) for x in privacy.scan_duckdb(db)] == ["w.duckdb:marts.m.note: 1 clear personnummer"]
+
+
+def test_the_scan_never_reads_the_landing_folder(loaded, monkeypatch):
+    """Searching by shape: the landing files are not opened (a national month took most of the scan's time)."""
+    from pathlib import Path
+
+    root, instance, _ = loaded
+    opened = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: (opened.append(self), real_open(self, *a, **k))[1])
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (opened.append(self), real_read(self))[1])
+    assert _run(instance, dg.AssetSelection.assets(privacy_scan)).success
+    assert not [p for p in opened if (root / "landing") in p.parents]
+
+
+def _warehouse_with_indikatorer(path, unit_name: str) -> None:
+    """The smallest warehouse the serving copy publishes: one marts.indikatorer row above the threshold."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+    con.execute("CREATE OR REPLACE TABLE marts.indikatorer AS SELECT 'K1_FAST_LAKARKONTAKT' AS indicator_id, "
+                "'2024-01' AS period, 'vardenhet' AS level, 'SE2321000222-E001001' AS unit_id, ? AS unit_name, "
+                "6 AS numerator, 10 AS denominator, 0.6 AS value, 0.55 AS target, false AS suppressed", [unit_name])
+    con.close()
+
+
+def _serving_state(serving):
+    return {p.relative_to(serving).as_posix(): p.read_bytes() for p in sorted(serving.rglob("*")) if p.is_file()}
+
+
+def test_a_number_in_the_staged_copy_publishes_nothing_and_the_old_copy_stays(naravard_env):
+    from orchestration.publish.asset import serving_copy
+
+    warehouse, serving = naravard_env / "warehouse" / "naravard.duckdb", naravard_env / "serving"
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+
+    def publish_once():
+        with dg.DagsterInstance.get() as instance:
+            return dg.materialize([serving_copy], instance=instance, raise_on_error=False,
+                                  resources={"warehouse": WarehouseResource()})
+
+    _warehouse_with_indikatorer(warehouse, "Ersboda hälsocentral")
+    assert publish_once().success
+    before = _serving_state(serving)
+    assert "naravard.duckdb" in before and "indikatorer.csv" in before
+
+    # 6407023040 is valid (worked in the test above): in a unit name it reaches every output.
+    _warehouse_with_indikatorer(warehouse, "Patient 6407023040")
+    result = publish_once()
+    assert not result.success
+    message = _failure(result)
+    assert "Nothing was published" in message and "indikatorer.csv" in message
+    assert "6407023040" not in message
+    assert _serving_state(serving) == before  # same files, same bytes, no temporaries left
+
+    # The same with a wrong check digit is no personnummer: published.
+    _warehouse_with_indikatorer(warehouse, "Patient 6407023041")
+    assert publish_once().success
+    assert "Patient 6407023041" in (serving / "indikatorer.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_number_in_the_data_docs_holds_back_the_publication(naravard_env):
+    from orchestration.publish.asset import serving_copy
+
+    warehouse = naravard_env / "warehouse" / "naravard.duckdb"
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    _warehouse_with_indikatorer(warehouse, "Ersboda hälsocentral")
+    page = naravard_env / "datadocs" / "gx" / "validations" / "x.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<td>640702-3040</td>")
+    with dg.DagsterInstance.get() as instance:
+        result = dg.materialize([serving_copy], instance=instance, raise_on_error=False,
+                                resources={"warehouse": WarehouseResource()})
+    assert not result.success
+    assert str(page) in _failure(result)
+    assert not (naravard_env / "serving" / "naravard.duckdb").exists()

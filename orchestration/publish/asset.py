@@ -5,6 +5,7 @@
 
 import dagster as dg
 
+from orchestration.privacy_asset import scan_staged
 from orchestration.publish.folder import publish
 from orchestration.publish.guard import PublishRefused
 from orchestration.resources import WarehouseResource
@@ -20,14 +21,15 @@ from orchestration.transform import naravard_dbt_assets
     kinds={"duckdb", "parquet", "csv"},
     description="The read-only copy for BI tools: serving/naravard.duckdb (published marts and meta.publication), "
     "parquet/<mart>.parquet and indikatorer.csv, each replaced atomically. What is published follows the "
-    "disclosure rule in orchestration/publish/disclosure.py (docs/bi.md).",
+    "disclosure rule in orchestration/publish/disclosure.py (docs/bi.md). Scanned for clear personnummer before "
+    "anything is renamed into place: a find publishes nothing and keeps the previous copy.",
 )
 def serving_copy(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = Settings.from_env()
     with warehouse.connect() as con:
         try:
             publication, left_out = publish(con, settings.serving_dir, settings.suppression_threshold,
-                                            run_id=context.run.run_id)
+                                            run_id=context.run.run_id, check_staged=scan_staged(settings))
         except PublishRefused as e:  # one line that says what to do; retrying would not change it
             raise dg.Failure(description=str(e), allow_retries=False) from None
     if left_out:

@@ -63,6 +63,10 @@ class Staging:
         (self.last if last else self.files).append((tmp, final))
         return tmp
 
+    def staged(self) -> list[Path]:
+        """The temporaries written so far, under their hidden names."""
+        return [tmp for tmp, _ in self.files + self.last if tmp.exists()]
+
     def __enter__(self) -> "Staging":
         return self
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -9,13 +10,16 @@ from orchestration.publish import atomic, disclosure, exports, guard, serving_db
 from orchestration.publish.serving_db import SERVING_DB, Publication
 
 
-def publish(con, serving_dir: Path, threshold: float, run_id: str = "") -> tuple[Publication, list[str]]:
+def publish(con, serving_dir: Path, threshold: float, run_id: str = "",
+            check_staged: Callable[[list[Path]], None] | None = None) -> tuple[Publication, list[str]]:
     """Publish the warehouse's marts (on connection `con`) into serving_dir.
 
     Returns the publication and the marts left out (not known to the
     disclosure rule). Raises disclosure.DisclosureError, and publishes
     nothing, when the marts do not satisfy the rule; guard.PublishRefused when
     the folder cannot be written or months of the serving copy would vanish.
+    check_staged gets every staged file once all are written and before any
+    is renamed into place (the privacy scan); when it raises, nothing is published.
     """
     selects, left_out = disclosure.published_selects(con, threshold)
     parquet_dir = serving_dir / exports.PARQUET_DIR
@@ -39,6 +43,8 @@ def publish(con, serving_dir: Path, threshold: float, run_id: str = "") -> tuple
                                       publication.publication_id)
             exports.write_indikatorer_csv(con, f"{db}.marts.{disclosure.INDIKATORER}",
                                           stage.add(serving_dir / exports.CSV_NAME))
+        if check_staged is not None:
+            check_staged(stage.staged())
     exports.remove_unpublished_parquet(parquet_dir, set(selects))
     return publication, left_out
 

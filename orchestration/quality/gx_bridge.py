@@ -32,6 +32,12 @@ DATASOURCE = "naravard"
 # so that the columns handed to GX never hold a personal identifier.
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
 EXAMPLES_IN_METADATA = 5
+# A frame with this column holds distinct combinations of values and their
+# number of rows (expectations/raw_extracts.py). GX decides each row-wise
+# expectation on the combinations exactly as on the rows; its counts are of
+# combinations, so they are weighed by this column before anything shows them.
+WEIGHT = "_rader"
+_INDEX_KEYS = ("unexpected_list", "unexpected_index_list", "unexpected_index_query", "partial_unexpected_index_list")
 INERT_VIEW = {"module_name": "orchestration.quality.gx_view", "class_name": "InertJinjaPageView"}
 
 
@@ -119,6 +125,47 @@ def _failed(res) -> list[FailedExpectation]:
     return out
 
 
+def _weigh(result: dict, kwargs: dict, frame: pd.DataFrame) -> dict:
+    """One expectation's result on combinations turned into its result on rows:
+    counts and shares summed over the `_rader` of the combinations GX named
+    (unexpected_index_list, from the COMPLETE result format), the sample kept,
+    the index lists (places in the combination frame, meaningless to a reader) dropped."""
+    if "unexpected_index_list" not in result:
+        return result
+    w = frame[WEIGHT]
+    rows = int(w.sum())
+    idx = list(result["unexpected_index_list"])
+    unexpected = int(w.loc[idx].sum())
+    if "column" in kwargs:
+        missing_mask = frame[kwargs["column"]].isna()
+    elif "column_A" in kwargs:
+        a, b = frame[kwargs["column_A"]].isna(), frame[kwargs["column_B"]].isna()
+        missing_mask = (a | b) if kwargs.get("ignore_row_if") == "either_value_is_missing" else (a & b)
+    else:
+        missing_mask = pd.Series(False, index=frame.index)
+    missing = int(w[missing_mask].sum())
+    out = {k: v for k, v in result.items() if k not in _INDEX_KEYS}
+    out["element_count"] = rows
+    out["unexpected_count"] = unexpected
+    nonmissing = rows - missing if "missing_count" in result else rows
+    out["unexpected_percent"] = 100.0 * unexpected / nonmissing if nonmissing else None
+    if "missing_count" in result:
+        out["missing_count"] = missing
+        out["missing_percent"] = 100.0 * missing / rows if rows else None
+        out["unexpected_percent_total"] = 100.0 * unexpected / rows if rows else None
+        out["unexpected_percent_nonmissing"] = out["unexpected_percent"]
+    values = result.get("unexpected_list") or []
+    counts: dict = {}
+    for i, v in zip(idx, values):
+        key = tuple(v) if isinstance(v, list) else v
+        key = None if key is not key else key  # NaN: one key
+        counts[key] = counts.get(key, 0) + int(w.loc[i])
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:RESULT_FORMAT["partial_unexpected_count"]]
+    out["partial_unexpected_counts"] = [{"value": v, "count": n} for v, n in ranked]
+    out["partial_unexpected_list"] = [v for v, _ in ranked]
+    return out
+
+
 class GxSession:
     """An in-memory GX context whose Data Docs site lives in <datadocs_dir>/gx."""
 
@@ -150,6 +197,8 @@ class GxSession:
         )
         self.context = gx.get_context(project_config=config, mode="ephemeral")
         self.datasource = self.context.data_sources.add_pandas(DATASOURCE)
+        self.suite_pages: set[str] = set()  # suites whose page this session has written
+        _cache_jinja_templates()
 
     def activate(self) -> None:
         """Make this the context GX builds suites in (GX keeps one active context per
@@ -176,6 +225,7 @@ class GxSession:
             self.context.suites.add_or_update(s)
         self.context.build_data_docs(
             site_names=[SITE], resource_identifiers=[ExpectationSuiteIdentifier(name=s.name) for s in suites])
+        self.suite_pages.update(s.name for s in suites)
 
     def suite_page(self, suite_name: str) -> Path | None:
         from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
@@ -201,15 +251,26 @@ class GxSession:
         definition = self.context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=suite.name, data=self._batch_definition(suite.name), suite=suite))
         run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.timezone.utc))
-        res = definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT, run_id=run_id)
+        weighed = WEIGHT in frame.columns
+        # On combinations the full lists are few; their indices are what the counts are weighed with.
+        fmt = {**RESULT_FORMAT, "result_format": "COMPLETE"} if weighed else RESULT_FORMAT
+        res = definition.run(batch_parameters={"dataframe": frame}, result_format=fmt, run_id=run_id)
 
-        keys = [k for k in self.context.validation_results_store.list_keys()
+        store = self.context.validation_results_store
+        keys = [k for k in store.list_keys()
                 if isinstance(k, ValidationResultIdentifier)
                 and k.expectation_suite_identifier.name == suite.name and k.run_id == run_id]
+        if weighed:
+            for r in res.results:
+                r.result = _weigh(r.result or {}, dict(r.expectation_config.kwargs), frame)
+            for k in keys:  # the Data Docs page is rendered from the stored result
+                store.set(k, res)
         docs_error = ""
         try:
-            self.context.build_data_docs(
-                site_names=[SITE], resource_identifiers=[ExpectationSuiteIdentifier(name=suite.name), *keys])
+            # The validation's page; the suite's page once per session (a suite does not change within a run).
+            fresh = [] if suite.name in self.suite_pages else [ExpectationSuiteIdentifier(name=suite.name)]
+            self.context.build_data_docs(site_names=[SITE], resource_identifiers=[*fresh, *keys])
+            self.suite_pages.add(suite.name)
         except Exception as e:  # noqa: BLE001 - the validation stands; a docs folder problem must not decide it
             docs_error = f"{type(e).__name__}: {e}"
         severity = res.get_max_severity_failure()
@@ -220,7 +281,7 @@ class GxSession:
             max_severity=severity.value if severity is not None else None,
             evaluated=int(stats.get("evaluated_expectations", 0)),
             successful=int(stats.get("successful_expectations", 0)),
-            rows=len(frame),
+            rows=int(frame[WEIGHT].sum()) if weighed else len(frame),
             run_name=run_name,
             run_time=run_id.run_time.strftime("%Y-%m-%d %H:%M:%S UTC"),
             failed=_failed(res),
@@ -230,6 +291,34 @@ class GxSession:
 
 
 _sessions: dict[Path, GxSession] = {}
+
+
+def _cache_jinja_templates() -> None:
+    """GX builds a new Jinja environment for every page it renders, so every
+    page compiles the same templates again: most of a Data Docs build (measured:
+    9 of 12 s for seven suites). One bytecode cache for the process lets each
+    template be compiled once. Jinja checks the template source before using a
+    cached one, so a changed template is compiled anew."""
+    import functools
+
+    import jinja2
+    from great_expectations.render.view import view
+
+    if isinstance(view.Environment, functools.partial):
+        return
+
+    class MemoryCache(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.codes: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket) -> None:
+            if bucket.key in self.codes:
+                bucket.bytecode_from_string(self.codes[bucket.key])
+
+        def dump_bytecode(self, bucket) -> None:
+            self.codes[bucket.key] = bucket.bytecode_to_string()
+
+    view.Environment = functools.partial(jinja2.Environment, bytecode_cache=MemoryCache())
 
 
 def has_session(datadocs_dir: Path) -> bool:

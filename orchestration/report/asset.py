@@ -6,6 +6,7 @@ failing chart never holds back the data BI tools read.
 
 import dagster as dg
 
+from orchestration.privacy_asset import scan_staged
 from orchestration.publish import SERVING_DB
 from orchestration.report import REPORT_DIR, render
 from orchestration.settings import Settings
@@ -20,8 +21,9 @@ from orchestration.settings import Settings
     "kommun against the targets, health centres, data-quality gaps), made from the serving copy, offline.",
 )
 def rapport(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    serving = Settings.from_env().serving_dir
-    path = render(serving / SERVING_DB, serving / REPORT_DIR)
+    settings = Settings.from_env()
+    serving = settings.serving_dir
+    path = render(serving / SERVING_DB, serving / REPORT_DIR, check_staged=scan_staged(settings))
     context.log.info(f"report written to {path}")
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),

@@ -70,8 +70,8 @@ def test_raw_suites_are_derived_from_the_extract_contracts():
                 assert f"{c.name}__manad" in by_col, (e.key, c.name)
         for u in e.unique:
             assert f"{u}__antal_i_leveransen" in by_col
-        select = raw.frame_sql(e, ["2024-01"]).split("\nFROM")[0]
-        items = [line.strip().rstrip(",") for line in select.splitlines()[1:]]
+        select = raw.frame_sql(e, ["a-load-id"]).split("\n  FROM")[0]
+        items = [line.strip().rstrip(",") for line in select.splitlines()[2:]]
         # Of person_id GX gets one boolean, never the pseudonym; never a personnummer or _extra.
         uses = [i for i in items if re.search(r"\bperson_id\b", i)]
         assert uses in ([], ["person_id IS NOT NULL AS har_person_id"]), (e.key, uses)
@@ -131,20 +131,30 @@ def test_gx_suite_catches_rows_that_bypassed_the_loader(naravard_env):
     checks = next(c for c in raw_checks if dg.AssetKey(["raw", "vardgaranti_telefoni"]) in
                   {s.asset_key for s in c.check_specs})
 
-    def materialize():
+    def materialize(selection=None):
         # Entered, so Dagster's current defs-state storage is this live instance's (a stale one left
         # by an earlier test in the session would otherwise be resolved through a dead weakref).
         with dg.DagsterInstance.get() as instance:
-            return dg.materialize([asset, checks], partition_key="2024-01", instance=instance,
-                                  resources={"warehouse": WarehouseResource()}, raise_on_error=False)
+            return dg.materialize([asset, checks], partition_key=None if selection else "2024-01", instance=instance,
+                                  selection=selection, resources={"warehouse": WarehouseResource()},
+                                  raise_on_error=False)
 
-    assert materialize().success
-    # Someone edits raw by hand: more answered than incoming, and a day of another month.
+    first = materialize()
+    assert first.success
+    assert {e.check_name: e for e in first.get_asset_check_evaluations()}[
+        "gx_kontrakt"].metadata["rows_validated"].value == 5
+    # Someone edits raw by hand: more answered than incoming on two days, and a day of another month.
     con = duckdb.connect(str(naravard_env / "warehouse" / "naravard.duckdb"))
-    con.execute("UPDATE raw.vardgaranti_telefoni SET besvarade_samma_dag = 12 WHERE datum = DATE '2024-01-02'")
+    con.execute("UPDATE raw.vardgaranti_telefoni SET besvarade_samma_dag = 12 "
+                "WHERE datum IN (DATE '2024-01-02', DATE '2024-01-04')")
     con.execute("UPDATE raw.vardgaranti_telefoni SET datum = DATE '2024-03-03' WHERE datum = DATE '2024-01-03'")
     con.close()
-    result = materialize()  # the file is unchanged, so the loader leaves raw as it is
+    # The file is unchanged, so the loader leaves raw as it is and this run loaded nothing: the
+    # suite validates what the run loaded, no rows.
+    again = {e.check_name: e for e in materialize().get_asset_check_evaluations()}["gx_kontrakt"]
+    assert again.passed and again.metadata["rows_validated"].value == 0
+    # The checks started on their own (no partition: every month) validate each month's latest load as it stands.
+    result = materialize(dg.AssetSelection.checks(*checks.check_keys))
 
     assert not result.success
     ev = {e.check_name: e for e in result.get_asset_check_evaluations()}
@@ -152,9 +162,10 @@ def test_gx_suite_catches_rows_that_bypassed_the_loader(naravard_env):
     gx = ev["gx_kontrakt"]
     assert not gx.passed and gx.severity == dg.AssetCheckSeverity.ERROR and gx.blocking
     table = gx.metadata["failures"].value
-    # besvarade_samma_dag 12 > inkommande_samtal 10 on one row; a day of March in the January delivery.
+    # besvarade_samma_dag 12 > inkommande_samtal 10 on two of the five rows (40 %): GX saw them as one
+    # combination (10, 12) of two rows, and the count is of rows. A day of March in the January delivery.
     assert "| expect_column_pair_values_a_to_be_greater_than_b | inkommande_samtal, besvarade_samma_dag | " \
-           "critical | 1 | 20.00 % | `(10, 12)` × 1 |" in table
+           "critical | 2 | 40.00 % | `(10, 12)` × 2 |" in table
     assert "| expect_column_pair_values_to_be_equal | datum__manad, _reporting_month | critical | 1 | 20.00 % | " \
            "`(2024-03, 2024-01)` × 1 |" in table
     assert gx.metadata["failed_expectations"].value == 2
