@@ -24,7 +24,7 @@ row, so the combinations meet it exactly when the rows do, and the GX bridge
 weighs the counts GX reports by `_rader` (gx_bridge.py). A national listing
 month is 10.5 million rows and a few thousand combinations.
 
-The loader (orchestration/ingest/validate.py) already sets aside rows that
+The loader (orchestration/ingest/rules.py) already sets aside rows that
 break these rules, so on a healthy warehouse every expectation passes; a
 failure means rows reached raw that the contract forbids (a loader bug, a
 hand-edited table), and the check blocks the marts (docs/data_quality.md).

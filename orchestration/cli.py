@@ -313,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = sub.add_parser("demo-data", help="write realistic demo extracts for Region Västerbotten")
     demo.add_argument("--out", required=True, help="landing folder to write")
-    demo.add_argument("--scale", default="1.0", help="1.0 = the region (~279 000 listed); 'national' = 10.5 M")
+    demo.add_argument("--scale", default="1.0", help="1.0 = Region Västerbotten (~279 000 listed); 'national' = "
+                      "10.5 M over 21 regions, 290 kommuner, ~1 100 health centres; 'national:0.01' = that shape at 1 %%")
     demo.add_argument("--seed", type=int, default=20241231)
     demo.add_argument("--months", type=int, default=24, help="how many months, ending at --end-month")
     demo.add_argument("--end-month", default="2024-12")

@@ -5,7 +5,8 @@
 measure.py   wall time and peak memory of a child process (/proc sampling and wait4)
 stage.py     one stage of the real naravard_full job, run on its own (child process)
 baseline.sql marts.indikatorer from the raw tables in one plain SQL script; baseline.py runs it
-compare.py   the baseline's marts.indikatorer against dbt's
+floor.py     the floor: the month's files read by bare DuckDB (read_csv, HMAC in SQL), then baseline.sql
+compare.py   the baseline's (or the floor's) marts.indikatorer against dbt's
 history.py   seeding months of history cheaply (SQL copies of a loaded month); seed.py runs it
 runner.py    the whole benchmark; report.py the figures and docs/benchmarks.md; machine.py the machine
 

@@ -39,7 +39,8 @@ def script(threshold: int) -> list[str]:
     return [s.strip() for s in body.split(";\n") if s.strip()]
 
 
-def run(raw_warehouse: Path, out: Path, memory_limit: str, threshold: int) -> dict:
+def fresh_database(out: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """A new DuckDB file at out (an earlier one removed) with the settings dbt gets."""
     out.parent.mkdir(parents=True, exist_ok=True)
     for p in (out, out.with_name(out.name + ".wal")):
         p.unlink(missing_ok=True)
@@ -47,6 +48,19 @@ def run(raw_warehouse: Path, out: Path, memory_limit: str, threshold: int) -> di
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def emit(result: dict, path: Path | None) -> int:
+    """The result as JSON, to the file the runner reads and to stdout (the stage's log)."""
+    if path:
+        path.write_text(json.dumps(result))
+    print(json.dumps(result))
+    return 0
+
+
+def run(raw_warehouse: Path, out: Path, memory_limit: str, threshold: int) -> dict:
+    con = fresh_database(out, memory_limit)
     con.execute(f"ATTACH '{raw_warehouse}' AS wh (READ_ONLY)")
     con.execute("CREATE SCHEMA raw")
     for t in RAW_TABLES:
@@ -69,11 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threshold", type=int, default=int(os.environ.get("NARAVARD_SUPPRESSION_THRESHOLD", "5")))
     p.add_argument("--result", type=Path, help="write the result as JSON here")
     a = p.parse_args(argv)
-    result = run(a.raw, a.out, a.memory_limit, a.threshold)
-    if a.result:
-        a.result.write_text(json.dumps(result))
-    print(json.dumps(result))
-    return 0
+    return emit(run(a.raw, a.out, a.memory_limit, a.threshold), a.result)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ def _r(x: float | None, n: int = 2) -> float | None:
 
 def summarise(scale, results: dict[str, Measured], comparison: dict, incremental: dict, info: dict,
               volumes: dict, m0: str, m1: str, months: int, first_files: list[str], new_files: list[str],
-              memory_limit: str, profiles: dict | None = None, steps: dict | None = None) -> dict:
+              memory_limit: str, profiles: dict | None = None, steps: dict | None = None,
+              floor_comparison: dict | None = None) -> dict:
     baseline = results.get("baseline")
     baseline_s = baseline.wall_s if baseline else None
     whole = results.get("whole_run")
@@ -40,6 +41,9 @@ def summarise(scale, results: dict[str, Measured], comparison: dict, incremental
         marts_checks = None  # not comparable without the checks
     ratio = marts_checks / baseline_s if marts_checks is not None and baseline_s else None
     total_s = whole.wall_s if whole else None
+    floor = results.get("floor")
+    floor_s = floor.wall_s if floor and floor.returncode == 0 else None
+    floor_comparison = floor_comparison or {}
     rows = []
     for name, m in results.items():
         w = _work(m)
@@ -70,6 +74,9 @@ def summarise(scale, results: dict[str, Measured], comparison: dict, incremental
         "checks_s": _r(groups["checks (raw + marts)"][1], 1),
         "publish_s": _r(_work(results.get("publish")), 1),
         "baseline_equal": comparison.get("equal"),
+        # The whole run over the floor: bare DuckDB reading the same files and running baseline.sql.
+        "floor_s": _r(floor_s, 1), "floor_ratio": _r(total_s / floor_s) if total_s and floor_s else None,
+        "floor_equal": floor_comparison.get("equal"),
         "max_stage_peak_rss_gb": _r(max((m.peak_rss_gb for k, m in results.items() if k in STAGES), default=0)),
     }
     # A run that failed did not do all the work: its time is kept, but no target is judged on it.
@@ -86,9 +93,10 @@ def summarise(scale, results: dict[str, Measured], comparison: dict, incremental
         "incremental_ratio": (out_json["incremental_ratio"], TARGETS["incremental_ratio"]),
     }
     ok = all(m.returncode == 0 for m in results.values()) and bool(comparison.get("equal"))
+    ok = ok and (floor is None or bool(floor_comparison.get("equal")))
     ok = ok and incremental.get("only_new_month_ingested") is not False
     return {"json": out_json, "ok": ok, "rows": rows, "groups": groups, "targets": targets,
-            "comparison": comparison, "incremental": incremental, "machine": info | {
+            "comparison": comparison, "floor_comparison": floor_comparison, "incremental": incremental, "machine": info | {
                 "load_average_end": machine.load_average()},
             "volumes": volumes, "first_files": first_files, "new_files": new_files, "memory_limit": memory_limit,
             "when": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "profiles": profiles or {}, "steps": steps or {}}
@@ -135,6 +143,12 @@ def markdown(s: dict) -> str:
     lines += ["", f"Baseline against dbt: equal = {c.get('equal')}; matched rows {c.get('matched_rows')}, only in dbt "
               f"{c.get('only_dbt')}, only in the baseline {c.get('only_baseline')}, differing {c.get('differ')}; "
               f"indicators: {', '.join(c.get('indicators', []))}.", ""]
+    f = s.get("floor_comparison") or {}
+    if f:
+        lines += [f"Floor (the month's files read by bare DuckDB, then the baseline SQL) against dbt: equal = "
+                  f"{f.get('equal')}; matched rows {f.get('matched_rows')}, only in dbt {f.get('only_dbt')}, only in "
+                  f"the floor {f.get('only_baseline')}, differing {f.get('differ')}. The whole run took "
+                  f"{_fmt(j.get('floor_ratio'))} × the floor ({_fmt(j.get('floor_s'))} s).", ""]
     inc = s["incremental"]
     if inc.get("measured"):
         lines += [f"Increment: {inc['history_months']} months of history, then one month added; months in raw "

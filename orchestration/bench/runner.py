@@ -6,6 +6,8 @@ Steps (each a child process, measured by measure.py):
               M0) and the month M1 after it.
 2. stages     on a fresh warehouse holding M0: every stage of stage.py (the real assets and checks).
 3. baseline   baseline.sql on the same raw tables; its marts.indikatorer is compared with dbt's.
+   floor      the same month's files read by bare DuckDB into plain tables, then baseline.sql (floor.py):
+              the least the month costs; compared with dbt's marts.indikatorer too.
 4. whole run  `naravard run` on another fresh warehouse with M0 (total_s: the first month end to end).
 5. increment  the stage warehouse with its history seeded to `--months` months (history.py) and
               built once by dbt, then `naravard backfill --from M1 --to M1` (incremental_s); the load
@@ -149,6 +151,16 @@ def run_bench(a: argparse.Namespace) -> dict:
         else {"equal": False, "error": "the dbt build stage or the baseline failed (or was not run)"}
     _log(f"baseline vs dbt marts.indikatorer: {json.dumps(comparison)[:600]}")
 
+    # 3b. The floor: the same month's files straight into DuckDB (read_csv, HMAC in SQL) and baseline.sql.
+    res = logs / "floor.json"
+    cmd = [PY, "-m", "orchestration.bench.floor", "--landing", str(root / "landing_first"), "--from", first,
+           "--to", m0, "--out", str(root / "floor.duckdb"), "--result", str(res)] + (
+        ["--memory-limit", a.memory_limit] if a.memory_limit else [])
+    results["floor"] = _stage("floor", cmd, env_a, logs, res)
+    floor_comparison = compare(warehouse_a, root / "floor.duckdb") if built and results["floor"].returncode == 0 \
+        else {"equal": False, "error": "the dbt build stage or the floor failed (or was not run)"}
+    _log(f"floor vs dbt marts.indikatorer: {json.dumps(floor_comparison)[:600]}")
+
     # 4. The whole run, as a user runs it.
     if not a.no_whole_run:
         env_b = site_env(root / "full", root / "landing_first", a.memory_limit)
@@ -167,7 +179,8 @@ def run_bench(a: argparse.Namespace) -> dict:
     shutil.rmtree(gen, ignore_errors=True) if a.drop_data else None
     summary = report.summarise(scale, results, comparison, incremental, info, volumes, m0, m1, a.months,
                                first_files, new_files, a.memory_limit or os.environ.get(
-                                   "NARAVARD_DUCKDB_MEMORY_LIMIT", "4GB (default)"), profiles, steps)
+                                   "NARAVARD_DUCKDB_MEMORY_LIMIT", "4GB (default)"), profiles, steps,
+                               floor_comparison)
     (root / "summary.json").write_text(json.dumps(summary, default=str, indent=1))
     if a.report != "-":
         path = Path(a.report)

@@ -17,9 +17,12 @@ source folders) are deleted first, so the folder holds exactly what the
 manifest describes; nothing else is touched.
 
 scale: 1.0 or "region" = about 279 000 listed residents (the kommuner's
-inhabitants); "national" = 10.5 million listed (scale ≈ 37.67); any positive
-float. Volumes scale with it, the 38 units stay (physicians scale too). The
-same seed gives byte-identical files; a different seed gives other data.
+inhabitants); any positive float: volumes scale with it, the 38 units stay
+(physicians scale too). "national" = 10.5 million listed over the nation's
+shape instead: 21 regions, 290 kommuner, 1 100 health centres (the reference
+seeds' three real regions and 18 illustrative ones, nation.py);
+"national:F" = that shape at F of the volume. The same seed gives
+byte-identical files; a different seed gives other data.
 
 Calibration (CONTRACTS.md §3 definitions, region level, defects included):
 T1 0.73 (2023) / 0.76 (2024); T2 0.77 / 0.80; K1 exactly 0.10 in the last

@@ -13,21 +13,36 @@ from . import ambulans, bedomning, dates, listning, physicians, population, tele
 from .formats import HYPHEN_SHARE, UNIT_NAME, FileFormat, file_format
 from .population import NEVER, Snapshot
 from .rand import stream
-from .region import Region, load_region
+from .region import Region, load_nation, load_region
 from .writer import Table, remove_stale, write_table
 
 NATIONAL_LISTED = 10_500_000
 MANIFEST_NAME = "DEFECTS.json"
 
 
+def is_national(scale: float | str) -> bool:
+    """'national' (10.5 million listed) or 'national:F' (the nation's shape at F times that)."""
+    return isinstance(scale, str) and scale.strip().lower().split(":")[0] == "national"
+
+
+def demo_area(scale: float | str) -> Region:
+    """The nation (21 regions, 290 kommuner, ~1 100 health centres; nation.py) for a national scale,
+    else Region Västerbotten."""
+    return load_nation() if is_national(scale) else load_region()
+
+
 def resolve_scale(scale: float | str, region: Region) -> float:
-    """1.0 / 'region': the region (~279 000 listed); 'national': 10.5 million listed."""
+    """1.0 / 'region': the region (~279 000 listed); 'national': 10.5 million listed over the nation;
+    'national:0.01': the nation's shape with 1 % of its volume (105 000 listed)."""
     if isinstance(scale, str):
         name = scale.strip().lower()
         if name == "region":
             return 1.0
-        if name == "national":
-            return NATIONAL_LISTED / float(region.inhabitants.sum())
+        if is_national(name):
+            fraction = float(name.split(":")[1]) if ":" in name else 1.0
+            if not fraction > 0:
+                raise ValueError("the fraction of national:F must be positive")
+            return fraction * NATIONAL_LISTED / float(region.inhabitants.sum())
         scale = float(name)
     if not scale > 0:
         raise ValueError("scale must be positive")
@@ -62,7 +77,7 @@ def _r(x: float | None) -> float | None:
 
 
 def generate(out_dir: Path, scale: float | str, seed: int, months: int, end_month: str, defects: bool) -> dict:
-    region = load_region()
+    region = demo_area(scale)
     s = resolve_scale(scale, region)
     month_list = dates.month_list(end_month, months)
     n_m = len(month_list)

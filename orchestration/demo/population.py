@@ -74,9 +74,9 @@ class Population:
     male: np.ndarray  # bool
     ymd: np.ndarray  # int32, personnummer YYYYMMDD (+60 samordningsnummer)
     tail: np.ndarray  # int16, personnummer NNNC
-    kommun: np.ndarray  # int8 index into Region.kommunkod; -1 visitor
-    unit_a: np.ndarray  # int8 unit index (registry order); -1 visitor
-    unit_b: np.ndarray  # int8 unit after the switch
+    kommun: np.ndarray  # int16 index into Region.kommunkod; -1 visitor
+    unit_a: np.ndarray  # int16 unit index (registry order); -1 visitor
+    unit_b: np.ndarray  # int16 unit after the switch
     switch_m: np.ndarray  # int16 month of the switch, NEVER if none
     list_day_a: np.ndarray  # int32 listningsdatum at unit_a
     list_day_b: np.ndarray  # int32 listningsdatum at unit_b
@@ -118,18 +118,28 @@ def _allocate(total: int, weights: np.ndarray) -> np.ndarray:
 
 
 def choose_units(kommun: np.ndarray, region: Region, weight: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Most residents list in their own kommun; the rest anywhere in the region."""
-    unit = np.empty(len(kommun), dtype=np.int8)
+    """Most residents list in their own kommun; the rest anywhere in their region."""
+    unit = np.empty(len(kommun), dtype=np.int16)
     r = rng.random(len(kommun))
     own = rng.random(len(kommun)) < OWN_KOMMUN_SHARE
-    all_cw = np.cumsum(weight) / weight.sum()
+    # Residents by kommun once (a stable sort), not one scan of everyone per kommun: the nation has 290.
+    order = np.argsort(kommun, kind="stable")
+    bounds = np.searchsorted(kommun[order], np.arange(region.n_kommuner + 1))
+    area = region.area_of_kommun
+    elsewhere = {a: [] for a in np.unique(area)}
     for k in range(region.n_kommuner):
+        people = order[bounds[k]:bounds[k + 1]]
         units_k = np.flatnonzero(region.unit_kommun == k)
         cw = np.cumsum(weight[units_k]) / weight[units_k].sum()
-        sel = own & (kommun == k)
+        sel = people[own[people]]
         unit[sel] = units_k[np.minimum(np.searchsorted(cw, r[sel]), len(units_k) - 1)]
-    sel = ~own
-    unit[sel] = np.minimum(np.searchsorted(all_cw, r[sel]), len(weight) - 1)
+        elsewhere[area[k]].append(people[~own[people]])
+    unit_area = area[region.unit_kommun]
+    for a, groups in elsewhere.items():
+        units_a = np.flatnonzero(unit_area == a)
+        cw = np.cumsum(weight[units_a]) / weight[units_a].sum()
+        sel = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+        unit[sel] = units_a[np.minimum(np.searchsorted(cw, r[sel]), len(units_a) - 1)]
     return unit
 
 
@@ -165,7 +175,7 @@ def build(region: Region, n_listed: int, months: list[str], seed: int) -> Popula
     list_a = np.where(born, np.minimum(birth_a + rng.integers(0, 15, na), month_last[first_a]),
                       in_month).astype(np.int32)
     kw = region.inhabitants.astype(float)
-    kommun_a = rng.choice(region.n_kommuner, size=na, p=kw / kw.sum()).astype(np.int8)
+    kommun_a = rng.choice(region.n_kommuner, size=na, p=kw / kw.sum()).astype(np.int16)
 
     # -- visitors: never listed, only in the ambulance data ----------------
     rng = stream(seed, "population", "visitors")
@@ -176,7 +186,7 @@ def build(region: Region, n_listed: int, months: list[str], seed: int) -> Popula
     # -- everyone together --------------------------------------------------
     n = n0 + na + nv
     birth = np.concatenate([birth0, birth_a, birth_v])
-    kommun = np.concatenate([kommun0, kommun_a, np.full(nv, -1, np.int8)])
+    kommun = np.concatenate([kommun0, kommun_a, np.full(nv, -1, np.int16)])
     first_m = np.concatenate([np.zeros(n0, np.int16), first_a.astype(np.int16), np.full(nv, NEVER, np.int16)])
     leave_m = np.concatenate([leave0, np.full(na, NEVER, np.int16), np.zeros(nv, np.int16)])
     sabo_m = np.concatenate([sabo_m0, np.full(na + nv, NEVER, np.int16)])
@@ -190,7 +200,7 @@ def build(region: Region, n_listed: int, months: list[str], seed: int) -> Popula
 
     rng = stream(seed, "population", "listing")
     resident = kommun >= 0
-    unit_a = np.full(n, -1, dtype=np.int8)
+    unit_a = np.full(n, -1, dtype=np.int16)
     unit_a[resident] = choose_units(kommun[resident], region, unit_weight, rng)
     _every_unit_has_someone(unit_a, kommun, region, rng)
     # A few residents change health centre once during the horizon.
@@ -229,7 +239,7 @@ def _initial_residents(region: Region, n0: int, n_months: int, start: int, age_w
     rng = stream(seed, "population", "residents")
     f4 = np.float32
     per_kommun = _allocate(n0, region.inhabitants.astype(float))
-    kommun0 = np.repeat(np.arange(region.n_kommuner, dtype=np.int8), per_kommun)
+    kommun0 = np.repeat(np.arange(region.n_kommuner, dtype=np.int16), per_kommun)
     rng.shuffle(kommun0)
     age0 = rng.choice(105, size=n0, p=age_w).astype(np.int16)
     birth0 = (start - 1 - np.floor((age0 + rng.random(n0, dtype=f4)) * f4(365.2425))).astype(np.int32)

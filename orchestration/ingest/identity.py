@@ -9,7 +9,8 @@ kept and counted, never linked, and never stored.
 The pseudonym is HMAC-SHA256(key, 12-digit number) in hex. It is computed in
 DuckDB SQL because Python's hmac in a loop is five times slower on a national
 file (DESIGN.md); `pseudonym_python` is the reference the tests compare with.
-All steps are vectorised: no Python loop over rows.
+Validation, classes and the pseudonym are SQL expressions (`*_sql`), run by
+the loader over the staged file: no Python loop over rows, no frame of a file.
 """
 from __future__ import annotations
 
@@ -17,126 +18,111 @@ import hashlib
 import hmac
 
 import duckdb
-import numpy as np
 import pandas as pd
+
+from orchestration.ingest.sqltext import lit, strip_sql
 
 # Something that looks like a personnummer anywhere in free text: the one pattern
 # and the one masking function, for values, messages, file names and findings.
-from orchestration.masking import MASK, PNR_LIKE
+from orchestration.masking import MASK, PNR_LIKE  # noqa: F401 (PNR_LIKE: callers use identity's)
 from orchestration.masking import mask as mask_personnummer  # noqa: F401 (the one masking function)
 
 PERSONNUMMER = "personnummer"
 SAMORDNINGSNUMMER = "samordningsnummer"
 UNIDENTIFIED = "unidentified"
 
-# A cheap first pass (pyarrow's RE2, no look-around) finds the few values
-# that may hold a personnummer; only those go through the exact pattern.
-# PNR_LIKE's look-arounds are spelled as "start or a non-alphanumeric" and
-# "end or a non-digit", so an HSA-id (SE2321000222-...: ten digits after a
-# letter) is not a candidate: with a bare \d{6}\d{4} every HSA-id was, and
-# the exact pattern ran in Python over every row of a national file.
-_MAYBE_PNR = r"(?:^|[^0-9A-Za-z])(?:\d{6}|\d{8})[-+ ]?\d{4}(?:$|[^0-9])"
-_PNR_LIKE_NOGROUP = PNR_LIKE.pattern.replace("(\\d{6}|\\d{8})", "(?:\\d{6}|\\d{8})")
+# The same pattern for DuckDB (RE2: no look-arounds). "Not preceded by a
+# letter or digit" and "not followed by a digit" become groups that are put
+# back; as a match consumes the character after it, a number right after
+# another is only found by a second pass, so `mask_sql` replaces twice.
+_SQL_PNR = r"(^|[^0-9A-Za-z])(\d{6}|\d{8})[-+ ]?\d{4}($|[^0-9])"
 
 
-def mask_series(values: pd.Series) -> pd.Series:
-    s = values.astype("string")
-    maybe = s.str.contains(_MAYBE_PNR, regex=True).fillna(False).to_numpy()
-    if not maybe.any():
-        return s
-    out = s.copy()
-    out[maybe] = s[maybe].str.replace(PNR_LIKE.pattern, MASK, regex=True)
-    return out
+def mask_sql(expr: str) -> str:
+    """SQL: `expr` with everything that looks like a personnummer masked (as `mask_personnummer`)."""
+    once = f"regexp_replace({expr}, {lit(_SQL_PNR)}, {lit(chr(92) + '1' + MASK + chr(92) + '3')}, 'g')"
+    twice = f"regexp_replace({once}, {lit(_SQL_PNR)}, {lit(chr(92) + '1' + MASK + chr(92) + '3')}, 'g')"
+    # Finding is cheaper than replacing: only the values that hold one are rewritten.
+    return f"CASE WHEN {contains_sql(expr)} THEN {twice} ELSE {expr} END"
 
 
-def contains_personnummer(values: pd.Series) -> np.ndarray:
-    """True where a value holds something that looks like a personnummer (the
-    pattern `mask_series` masks). The cheap RE2 pass first, as there."""
-    s = values.astype("string")
-    out = s.str.contains(_MAYBE_PNR, regex=True).fillna(False).to_numpy(dtype=bool)
-    if out.any():
-        idx = np.flatnonzero(out)
-        out[idx] = s.iloc[idx].str.contains(_PNR_LIKE_NOGROUP, regex=True).fillna(False).to_numpy(dtype=bool)
-    return out
+def contains_sql(expr: str) -> str:
+    """SQL: true where `expr` holds something that looks like a personnummer."""
+    return f"regexp_matches({expr}, {lit(_SQL_PNR)})"
 
 
-def normalise(values: pd.Series) -> pd.Series:
-    """12-digit string, or <NA> where the value cannot be a personnummer."""
-    s = values.astype("string").str.strip()
-    m = s.str.fullmatch(r"\d{8}[-+]?\d{4}")
-    return s.str.replace(r"[-+]", "", regex=True).where(m.fillna(False))
+def normalise_sql(expr: str) -> str:
+    """SQL: the 12-digit string of a (trimmed) personnummer value, NULL where it cannot be one."""
+    return (f"CASE WHEN regexp_full_match({expr}, '\\d{{8}}[-+]?\\d{{4}}') "
+            f"THEN regexp_replace({expr}, '[-+]', '', 'g') END")
 
 
-def _luhn_ok(digits10: np.ndarray) -> np.ndarray:
-    """digits10: (n, 10) ints. Luhn over the 10-digit form YYMMDDNNNC."""
-    weights = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
-    products = digits10 * weights
-    products = products - 9 * (products > 9)
-    return products.sum(axis=1) % 10 == 0
+def _digit(pn: str, i: int) -> str:
+    return f"(ascii(substr({pn}, {i}, 1)) - 48)"
 
 
-def classify(values: pd.Series) -> pd.DataFrame:
-    """Columns: pnr12 (<NA> unless valid), person_id_class, birth_year, sex."""
-    pnr = normalise(values)
-    n = len(pnr)
-    cls = np.full(n, UNIDENTIFIED, dtype=object)
-    birth_year = pd.array([pd.NA] * n, dtype="Int16")
-    sex = np.full(n, None, dtype=object)
-    candidate = pnr.notna().to_numpy()
-    idx = np.flatnonzero(candidate)
-    valid_pnr = pd.Series(pd.NA, index=values.index, dtype="string")
-    if len(idx):
-        cand = pnr.iloc[idx].to_numpy(dtype=str)
-        digits = np.frombuffer("".join(cand).encode("ascii"), dtype=np.uint8).reshape(-1, 12) - 48
-        digits = digits.astype(np.int64)
-        year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
-        month = digits[:, 4] * 10 + digits[:, 5]
-        day = digits[:, 6] * 10 + digits[:, 7]
-        samordning = day > 60
-        real_day = np.where(samordning, day - 60, day)
-        # A real calendar date (29 February only in leap years).
-        dates = pd.to_datetime(
-            pd.DataFrame({"year": year, "month": np.clip(month, 1, 12), "day": np.clip(real_day, 1, 31)}),
-            errors="coerce",
-        )
-        date_ok = (month >= 1) & (month <= 12) & (real_day >= 1) & (real_day <= 31) & dates.notna().to_numpy()
-        ok = date_ok & _luhn_ok(digits[:, 2:])
-        ok_idx = idx[ok]
-        cls[ok_idx] = np.where(samordning[ok], SAMORDNINGSNUMMER, PERSONNUMMER)
-        birth_year[ok_idx] = year[ok].astype(np.int16)
-        sex[ok_idx] = np.where(digits[ok, 10] % 2 == 1, "M", "K")
-        valid_pnr.iloc[ok_idx] = cand[ok]
-    return pd.DataFrame(
-        {"pnr12": valid_pnr, "person_id_class": cls, "birth_year": birth_year, "sex": sex},
-        index=values.index,
-    )
+def valid_sql(pn: str) -> str:
+    """SQL: true where the 12-digit `pn` is a real date (day + 60 for a
+    samordningsnummer) with a right check digit: Luhn over the 10-digit form
+    YYMMDDNNNC, weights 2121212121, a product above 9 counting its digit sum."""
+    day = f"({_digit(pn, 7)} * 10 + {_digit(pn, 8)})"
+    real_day = f"(CASE WHEN {day} > 60 THEN {day} - 60 ELSE {day} END)"
+    date_ok = (f"try_strptime(substr({pn}, 1, 6) || lpad(CAST({real_day} AS VARCHAR), 2, '0'), '%Y%m%d') "
+               "IS NOT NULL")
+    terms = []
+    for k in range(10):
+        w = 2 if k % 2 == 0 else 1
+        p = f"{_digit(pn, 3 + k)} * {w}"
+        terms.append(f"(CASE WHEN {p} > 9 THEN {p} - 9 ELSE {p} END)" if w == 2 else p)
+    luhn = f"({' + '.join(terms)}) % 10 = 0"
+    return f"coalesce({pn} IS NOT NULL AND {date_ok} AND {luhn}, false)"
 
 
-def _pads(key: str) -> tuple[bytes, bytes]:
+def person_sql(pn: str, valid: str) -> list[tuple[str, str]]:
+    """(raw column, SQL) of what a personnummer column becomes: the pseudonym
+    (HMAC-SHA256 hex, key bound as $ipad/$opad, see `hmac_params`), the class,
+    birth year and sex (second-to-last digit odd: M)."""
+    day = f"({_digit(pn, 7)} * 10 + {_digit(pn, 8)})"
+    return [
+        ("person_id", f"CASE WHEN {valid} THEN sha256($opad::BLOB || unhex(sha256($ipad::BLOB || encode({pn})))) END"),
+        ("person_id_class", f"CASE WHEN NOT {valid} THEN '{UNIDENTIFIED}' WHEN {day} > 60 "
+                            f"THEN '{SAMORDNINGSNUMMER}' ELSE '{PERSONNUMMER}' END"),
+        ("birth_year", f"CASE WHEN {valid} THEN CAST(substr({pn}, 1, 4) AS SMALLINT) END"),
+        ("sex", f"CASE WHEN {valid} THEN CASE WHEN {_digit(pn, 11)} % 2 = 1 THEN 'M' ELSE 'K' END END"),
+    ]
+
+
+def hmac_params(key: str) -> dict[str, bytes]:
+    """HMAC-SHA256 as two SHA-256 (RFC 2104): the key padded to the block of 64
+    bytes (hashed first when longer), XORed with 0x36 and 0x5C."""
     k = key.encode("utf-8")
     if len(k) > 64:
         k = hashlib.sha256(k).digest()
     k = k.ljust(64, b"\0")
-    return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
+    return {"ipad": bytes(b ^ 0x36 for b in k), "opad": bytes(b ^ 0x5C for b in k)}
 
 
-def pseudonymise(pnr12: pd.Series, key: str) -> pd.Series:
-    """HMAC-SHA256 hex of each valid 12-digit number; <NA> stays <NA>."""
-    ipad, opad = _pads(key)
-    frame = pd.DataFrame({"pnr": pnr12.astype("string").reset_index(drop=True)})
+def identify(values: pd.Series, key: str) -> pd.DataFrame:
+    """person_id, person_id_class, birth_year, sex for a personnummer column,
+    by the SQL the loader runs (for tests and one-off look-ups)."""
+    frame = pd.DataFrame({"v": values.astype("string").to_numpy(), "i": range(len(values))})
+    cols = ", ".join(f"{sql} AS {name}" for name, sql in person_sql("pn", "ok"))
     con = duckdb.connect()
     try:
-        con.register("pnr_in", frame)
+        con.register("v_in", frame)
         out = con.execute(
-            "SELECT CASE WHEN pnr IS NULL THEN NULL ELSE "
-            "sha256($opad::BLOB || unhex(sha256($ipad::BLOB || encode(pnr)))) END AS person_id "
-            "FROM pnr_in",
-            {"ipad": ipad, "opad": opad},
-        ).df()
+            f"WITH n AS (SELECT i, {normalise_sql(strip_sql('v'))} AS pn FROM v_in), "
+            f"c AS (SELECT *, {valid_sql('pn')} AS ok FROM n) SELECT {cols} FROM c ORDER BY i",
+            hmac_params(key)).df()
     finally:
         con.close()
-    # DuckDB returns the rows of a plain projection in input order.
-    return pd.Series(out["person_id"].to_numpy(), index=pnr12.index, dtype="string")
+    out.index = values.index
+    return out
+
+
+def classify(values: pd.Series) -> pd.DataFrame:
+    """person_id_class, birth_year, sex (no pseudonym) for a personnummer column."""
+    return identify(values, "")[["person_id_class", "birth_year", "sex"]]
 
 
 def pseudonym_python(pnr12: str, key: str) -> str:
@@ -153,9 +139,3 @@ FINGERPRINT_LABEL = b"naravard pseudonym key fingerprint v1"
 def key_fingerprint(key: str) -> str:
     return hmac.new(key.encode("utf-8"), FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
 
-
-def identify(values: pd.Series, key: str) -> pd.DataFrame:
-    """person_id, person_id_class, birth_year, sex for a personnummer column."""
-    c = classify(values)
-    c["person_id"] = pseudonymise(c["pnr12"], key)
-    return c[["person_id", "person_id_class", "birth_year", "sex"]]

@@ -11,22 +11,24 @@ Promises kept here (CONTRACTS.md section 2, issue 3):
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
+import os
 import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from orchestration.ingest import identity, landing
-from orchestration.ingest.reading import FileRejected, read_extract_file
+from orchestration.ingest.reading import BLOCK, FileRejected
+from orchestration.ingest.rules import IngestSQL, ingest_sql
 from orchestration.ingest.schemas import EXTRACTS, Extract, raw_columns, raw_table_ddl
-from orchestration.ingest.validate import validate
+from orchestration.ingest.sqltext import ident, lit
+from orchestration.ingest.staging import Staged, stage_file
 from orchestration.masking import mask
 
 log = logging.getLogger(__name__)
@@ -101,11 +103,18 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     landing.ensure_table(con)
 
 
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def sha256_file(path: Path) -> tuple[str, int]:
+    """(SHA-256 hex, size) of a file, read in blocks."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while block := f.read(BLOCK):
+            h.update(block)
+            size += len(block)
+    return h.hexdigest(), size
 
 
-def archive(data: bytes, sha: str, source: str, month: str | None, file_name: str, archive_dir: Path) -> Path:
+def archive_file(path: Path, sha: str, source: str, month: str | None, file_name: str, archive_dir: Path) -> Path:
     """Keep the file exactly as received. Content-addressed: a re-delivery with
     other content is a new archive entry, the same content is stored once."""
     folder = archive_dir / source / (month or "utan-manad")
@@ -115,7 +124,7 @@ def archive(data: bytes, sha: str, source: str, month: str | None, file_name: st
     target = folder / f"{sha[:16]}__{mask(file_name)}"
     if not target.exists():
         tmp = target.with_suffix(target.suffix + ".part")
-        tmp.write_bytes(data)
+        shutil.copyfile(path, tmp)
         tmp.replace(target)
     return target
 
@@ -142,9 +151,8 @@ def record_file_set_aside(con: duckdb.DuckDBPyConnection, path: Path, source: st
                           month: str | None, reason: str, archive_dir: Path, dedupe: bool = True) -> LoadOutcome:
     """A file the pipeline cannot take at all (unreadable, or a name without a
     valid month): archive it and log why, so the sender can be told."""
-    data = path.read_bytes()
-    sha = sha256_of(data)
-    target = archive(data, sha, source, month, path.name, archive_dir)
+    sha, size = sha256_file(path)
+    target = archive_file(path, sha, source, month, path.name, archive_dir)
     now = dt.datetime.now()
     message = identity.mask_personnummer(reason)
     # A name-level set-aside seen again is not logged again (dedupe); a file the loader failed
@@ -154,43 +162,83 @@ def record_file_set_aside(con: duckdb.DuckDBPyConnection, path: Path, source: st
         [source, mask(path.name), sha, STATUS_FILE_SET_ASIDE],
     ).fetchone()
     if not already:
-        _log_row(con, uuid.uuid4().hex, extract_key or "", source, path.name, month, sha, len(data), None,
+        _log_row(con, uuid.uuid4().hex, extract_key or "", source, path.name, month, sha, size, None,
                  0, 0, 0, STATUS_FILE_SET_ASIDE, message, target, now)
     log.error("File set aside: %s", message)
     return LoadOutcome(extract_key or "", path.name, month, STATUS_FILE_SET_ASIDE, sha, message=message)
 
 
-# Load metadata that is the same for every row of a delivery is bound as a
-# query parameter, not repeated in the frame: on a 100 MB file five constant
-# columns of 2.6 million values cost more memory than the data itself.
-_CONSTANT_META = ("_reporting_month", "_source_file", "_file_sha256", "_load_id", "_loaded_at")
+# How much memory DuckDB may take while loading one file: what it needs
+# beyond goes to its temp directory, so the memory of a load does not grow
+# with the size of the file.
+DEFAULT_INGEST_MEMORY_LIMIT = "2GB"
 
 
-def _insert_sql(extract: Extract) -> str:
-    cols = raw_columns(extract)
-    names = ", ".join(n for n, _ in cols)
-    select = ", ".join(f"CAST(${n} AS {t}) AS {n}" if n in _CONSTANT_META else f"CAST({n} AS {t}) AS {n}"
-                       for n, t in cols)
-    return f"INSERT INTO raw.{extract.key} ({names}) SELECT {select} FROM incoming"
+@contextlib.contextmanager
+def _bounded(con: duckdb.DuckDBPyConnection):
+    """The ingest memory limit, and no insertion order to keep (rows carry their
+    line), for the length of one load; the connection's settings after."""
+    limit = os.environ.get("NARAVARD_INGEST_MEMORY_LIMIT") or DEFAULT_INGEST_MEMORY_LIMIT
+    before = con.execute("SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
+                         ).fetchone()
+    con.execute(f"SET memory_limit = {lit(limit)}")
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = {lit(before[0])}")
+        con.execute(f"SET preserve_insertion_order = {str(bool(before[1])).lower()}")
+
+
+def _insert_sql(extract: Extract, q: IngestSQL) -> str:
+    """Typed rows of the temporary table into raw.<extract>, personnummer
+    pseudonymised on the way (never stored in clear, not even in a temp table
+    beyond this load)."""
+    typed = dict(q.typed)
+    persons = [c.name for c in extract.columns if c.kind == "personnummer"]
+    norm = "".join(f", {identity.normalise_sql(ident('pnr_' + n))} AS pn{i}" for i, n in enumerate(persons))
+    valid = "".join(f", {identity.valid_sql(f'pn{i}')} AS pv{i}" for i in range(len(persons)))
+    select: list[str] = []
+    for c in extract.columns:
+        if c.kind == "personnummer":
+            i = persons.index(c.name)
+            select.extend(f"{sql} AS {name}" for name, sql in identity.person_sql(f"pn{i}", f"pv{i}"))
+        else:
+            select.append(f"{typed[c.name]} AS {c.name}")
+    meta = {"_reporting_month": "$month", "_source_file": "$file_name", "_source_line": "line",
+            "_file_sha256": "$sha", "_load_id": "$load_id", "_loaded_at": "CAST($now AS TIMESTAMP)",
+            "_extra": q.extra_json}
+    select.extend(f"{sql} AS {name}" for name, sql in meta.items())
+    names = ", ".join(n for n, _ in raw_columns(extract))
+    return (f"INSERT INTO raw.{extract.key} ({names}) SELECT {', '.join(select)} FROM "
+            f"(SELECT *{valid} FROM (SELECT *{norm} FROM {q.table} WHERE reason IS NULL))")
+
+
+_ASIDE_SQL = """INSERT INTO raw._set_aside_rows
+SELECT $load_id, $source, $extract, $file_name, $month, line, column_name, reason, row_json, CAST($now AS TIMESTAMP)
+FROM {table} WHERE reason IS NOT NULL"""
 
 
 def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, month: str, key: str,
               archive_dir: Path) -> LoadOutcome:
-    """Load one delivered file for its reporting month."""
-    data = path.read_bytes()
-    sha = sha256_of(data)
-    target = archive(data, sha, extract.source, month, path.name, archive_dir)
+    """Load one delivered file for its reporting month.
+
+    The file is staged (checked and transcoded, block by block), then DuckDB
+    reads, types, judges and pseudonymises it in SQL: no frame of the file is
+    ever held in Python."""
+    sha, size = sha256_file(path)
+    target = archive_file(path, sha, extract.source, month, path.name, archive_dir)
     if last_sha(con, extract, month) == sha:
         return LoadOutcome(extract.key, path.name, month, STATUS_UNCHANGED, sha,
                            message="identical to the delivery already loaded; nothing to do")
     now = dt.datetime.now()
     load_id = uuid.uuid4().hex
     try:
-        read = read_extract_file(path, extract, data=data)
+        staged = stage_file(path, extract)
     except FileRejected as e:
         con.execute("BEGIN TRANSACTION")
         try:
-            _log_row(con, load_id, extract.key, extract.source, path.name, month, sha, len(data), None, 0, 0, 0,
+            _log_row(con, load_id, extract.key, extract.source, path.name, month, sha, size, None, 0, 0, 0,
                      STATUS_FILE_SET_ASIDE, str(e), target, now)
             con.execute("COMMIT")
         except Exception:
@@ -199,33 +247,50 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
         log.error("File set aside: %s", identity.mask_personnummer(str(e)))
         return LoadOutcome(extract.key, path.name, month, STATUS_FILE_SET_ASIDE, sha, message=str(e))
 
-    rows_read = read.rows_read
-    # The read frame is handed over, not kept: validate lets it go once it has
-    # its trimmed copy, so a 100 MB file is not held twice (see the memory
-    # budget in tests/reliability).
-    v = validate(extract, read.take_frame(), read.lines, month, key, read.extra_columns)
-    incoming = v.typed  # built for this load alone: no copy
-    incoming["_source_line"] = v.kept_lines
-    incoming["_extra"] = v.extra_json.to_numpy()
-    meta = {"_reporting_month": month, "_source_file": mask(path.name), "_file_sha256": sha, "_load_id": load_id,
-            "_loaded_at": now}
+    q = ingest_sql(extract, str(staged.path), staged.quoted, staged.header, month, staged.cut_line)
+    params = {"month": month, "file_name": mask(path.name), "sha": sha, "load_id": load_id, "now": now,
+              "source": extract.source, "extract": extract.key}
+    try:
+        with _bounded(con):
+            con.execute(q.create)
+            rows_loaded, sql_aside = con.execute(
+                f"SELECT count(*) FILTER (reason IS NULL), count(*) FILTER (reason IS NOT NULL) FROM {q.table}"
+            ).fetchone()
+            rows_aside = sql_aside + len(staged.bad_records)
+            rows_read = rows_loaded + rows_aside
+            status = STATUS_PARTIAL if rows_aside else STATUS_LOADED
+            message = _message(rows_read, rows_loaded, rows_aside, load_id, staged)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                replaced = con.execute(
+                    f"SELECT count(*) FROM raw.{extract.key} WHERE _reporting_month = ?", [month]
+                ).fetchone()[0]
+                con.execute(f"DELETE FROM raw.{extract.key} WHERE _reporting_month = ?", [month])
+                insert_params = {k: params[k] for k in ("month", "file_name", "sha", "load_id", "now")}
+                if any(c.kind == "personnummer" for c in extract.columns):
+                    insert_params |= identity.hmac_params(key)
+                con.execute(_insert_sql(extract, q), insert_params)
+                con.execute(_ASIDE_SQL.format(table=q.table),
+                            {k: params[k] for k in ("load_id", "source", "extract", "file_name", "month", "now")})
+                if staged.bad_records:
+                    con.executemany(
+                        "INSERT INTO raw._set_aside_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                        [[load_id, extract.source, extract.key, mask(path.name), month, b.line, b.column,
+                          identity.mask_personnummer(b.reason), now] for b in staged.bad_records])
+                _log_row(con, load_id, extract.key, extract.source, path.name, month, sha, size, staged.encoding,
+                         rows_read, rows_loaded, rows_aside, status, message, target, now)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {q.table}")
+        staged.discard()
+    return LoadOutcome(extract.key, path.name, month, status, sha, rows_read, rows_loaded, rows_aside, message,
+                       replaced_rows=replaced)
 
-    bad = pd.DataFrame({"line": [b.line for b in read.bad_records], "column_name": [b.column for b in read.bad_records],
-                        "reason": [b.reason for b in read.bad_records], "row_json": [None] * len(read.bad_records)})
-    aside = pd.concat([bad, v.rejected], ignore_index=True).sort_values("line", kind="stable")
-    aside.insert(0, "load_id", load_id)
-    aside.insert(1, "source", extract.source)
-    aside.insert(2, "extract", extract.key)
-    aside.insert(3, "file_name", mask(path.name))
-    aside.insert(4, "reporting_month", month)
-    aside["set_aside_at"] = pd.Timestamp(now)
-    aside["column_name"] = aside["column_name"].astype("string")
-    aside["row_json"] = aside["row_json"].astype("string")
 
-    rows_loaded = len(incoming)
-    rows_aside = len(aside)
-    assert rows_read == rows_loaded + rows_aside, "every row read is either loaded or set aside"
-    status = STATUS_PARTIAL if rows_aside else STATUS_LOADED
+def _message(rows_read: int, rows_loaded: int, rows_aside: int, load_id: str, staged: Staged) -> str:
     parts = [f"{rows_loaded} of {rows_read} rows loaded"]
     if rows_read == 0:
         # Readable, so it is a delivery (and replaces the month); said plainly,
@@ -233,33 +298,8 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
         parts.append("the file has a header but no data rows")
     if rows_aside:
         parts.append(f"{rows_aside} set aside (see raw._set_aside_rows, load_id {load_id})")
-    if read.missing_optional:
-        parts.append(f"optional column(s) not delivered: {', '.join(read.missing_optional)}")
-    if read.extra_columns:
-        parts.append(f"extra column(s) kept in _extra: {', '.join(read.extra_columns)}")
-    message = "; ".join(parts)
-
-    con.execute("BEGIN TRANSACTION")
-    try:
-        replaced = con.execute(
-            f"SELECT count(*) FROM raw.{extract.key} WHERE _reporting_month = ?", [month]
-        ).fetchone()[0]
-        con.execute(f"DELETE FROM raw.{extract.key} WHERE _reporting_month = ?", [month])
-        # As an Arrow table: DuckDB streams it, where a pandas frame of Arrow
-        # strings is first turned into Python objects (500 MB on a 100 MB file).
-        con.register("incoming", pa.Table.from_pandas(incoming, preserve_index=False))
-        con.execute(_insert_sql(extract), meta)
-        con.unregister("incoming")
-        if rows_aside:
-            con.register("aside", aside)
-            con.execute("INSERT INTO raw._set_aside_rows SELECT load_id, source, extract, file_name, reporting_month, "
-                        "line, column_name, reason, row_json, set_aside_at FROM aside")
-            con.unregister("aside")
-        _log_row(con, load_id, extract.key, extract.source, path.name, month, sha, len(data), read.encoding,
-                 rows_read, rows_loaded, rows_aside, status, message, target, now)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return LoadOutcome(extract.key, path.name, month, status, sha, rows_read, rows_loaded, rows_aside, message,
-                       replaced_rows=replaced)
+    if staged.missing_optional:
+        parts.append(f"optional column(s) not delivered: {', '.join(staged.missing_optional)}")
+    if staged.extra_columns:
+        parts.append(f"extra column(s) kept in _extra: {', '.join(staged.extra_columns)}")
+    return "; ".join(parts)

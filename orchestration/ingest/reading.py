@@ -1,40 +1,32 @@
-"""Turn one delivered file into a DataFrame of strings, or say exactly why not.
+"""Check one delivered file, block by block, and say exactly why it cannot be read.
 
 CONTRACTS.md section 2: ';'-separated, UTF-8 with or without BOM or
 Windows-1252, headers matched case-insensitively after trimming, any column
 order, extra columns kept. Typing and row rules are not done here (see
-`validate.py`); this module only answers "which rows and columns arrived, on
-which physical line".
+`rules.py`); this module answers "can this file be read, in which encoding,
+with which header", and reads the records of a file that holds quotes. The
+file is never held whole in memory: it is read in blocks that end at a line
+break (`BLOCK` bytes or one line, whichever is longer), so the memory of
+reading does not grow with the size of the file. `staging.py` turns what is
+learnt here into the file DuckDB reads.
 
-Two parsing paths, both returning the physical line number of every record:
-- no quote character in the file (the normal case): pyarrow's multithreaded
-  CSV reader, with line numbers worked out with numpy from the newline
-  positions. Fast enough for a national file of 10 million rows.
-- quotes present (fields may hold ';' or newlines): Python's csv module,
-  which tracks physical lines through quoted newlines. Rare and slower.
-
-A line ends at CRLF, LF or a lone CR (old Mac exports), in both paths: pyarrow
-splits records at a lone CR anyway, so the line count has to as well, or every
-line number after it would be wrong.
+A line ends at CRLF, LF or a lone CR (old Mac exports), everywhere: in the
+line numbers of messages, in the staged file and in the quoted reader.
 """
 from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from orchestration.ingest.schemas import Extract
 
 DELIMITER = ";"
 _OTHER_DELIMITERS = {",": "comma", "\t": "tab", "|": "pipe"}
+BLOCK = 16 << 20  # bytes read at a time
 
 
 class FileRejected(Exception):
@@ -62,28 +54,6 @@ class BadRecord:
     column: str | None = None
 
 
-@dataclass
-class ReadResult:
-    frame: pd.DataFrame  # contract columns by contract name, then extra columns; all strings
-    lines: np.ndarray  # physical line number (1 = header) of each frame row
-    encoding: str
-    extra_columns: list[str]
-    missing_optional: list[str]
-    bad_records: list[BadRecord] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._rows_read = len(self.frame) + len(self.bad_records)
-
-    @property
-    def rows_read(self) -> int:
-        return self._rows_read
-
-    def take_frame(self) -> pd.DataFrame:
-        """Hand the frame over (to validate), keeping no reference to it here."""
-        frame, self.frame = self.frame, None
-        return frame
-
-
 BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # What a file that is not CSV text usually starts with, to say what it is.
@@ -93,46 +63,111 @@ _MAGIC = ((b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?)"),
 # å ä ö Å Ä Ö é as UTF-8 bytes: seen as Windows-1252 they read 'Ã¥', 'Ã¤' ...,
 # which no Swedish text contains.
 _UTF8_LETTERS = (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96", b"\xc3\xa9")
+_BLANK = BOM + b" \t\r\n"
 
 
-def _line_start(data: bytes, pos: int) -> int:
-    return max(data.rfind(b"\n", 0, pos), data.rfind(b"\r", 0, pos)) + 1
+def _blocks(path: Path, end: int | None = None) -> Iterator[tuple[int, bytes, bool]]:
+    """(offset, bytes, last) of the file up to `end`, each block ending at a
+    line break (a CR only when the next byte is known not to be LF), so no
+    line and no character is ever split between two blocks."""
+    offset, carry = 0, b""
+    with open(path, "rb") as f:
+        while True:
+            want = BLOCK if end is None else min(BLOCK, end - offset - len(carry))
+            block = f.read(want) if want > 0 else b""
+            if not block:
+                if carry:
+                    yield offset, carry, True
+                return
+            buf = carry + block
+            cut = max(buf.rfind(b"\n"), buf.rfind(b"\r", 0, len(buf) - 1))
+            if cut < 0:
+                carry = buf
+                continue
+            yield offset, buf[: cut + 1], False
+            offset += cut + 1
+            carry = buf[cut + 1:]
 
 
-def _locate(data: bytes, pos: int) -> tuple[int, int, str | None]:
-    """(physical line, character in the line, header column) of byte `pos`.
-    Lines end at LF, CRLF or a lone CR, as in the readers. The column is the
-    header field the byte falls in (None in the header itself or past the last)."""
-    line = data.count(b"\n", 0, pos) + data.count(b"\r", 0, pos) - data.count(b"\r\n", 0, pos) + 1
-    start = _line_start(data, pos)
-    column = None
-    if line > 1:
-        first = re.split(rb"\r\n|\r|\n", data[:65536], maxsplit=1)[0].removeprefix(BOM)
-        header = [normalise_header(h) for h in first.decode("utf-8", errors="replace").split(DELIMITER)]
-        field = data.count(DELIMITER.encode(), start, pos)
-        column = header[field] if field < len(header) else None
+def _first_line(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+    return re.split(rb"\r\n|\r|\n", head, maxsplit=1)[0].removeprefix(BOM)
+
+
+def _locate(path: Path, pos: int) -> tuple[int, int, str | None]:
+    """(physical line, character in the line, header column) of byte `pos`,
+    counted block by block. The column is the header field the byte falls in
+    (None in the header itself or past the last)."""
+    line, start, prev = 1, 0, b""
+    with open(path, "rb") as f:
+        offset = 0
+        while offset < pos:
+            block = f.read(min(BLOCK, pos - offset))
+            if not block:
+                break
+            line += block.count(b"\n") + block.count(b"\r") - (prev + block).count(b"\r\n")
+            last = max(block.rfind(b"\n"), block.rfind(b"\r"))
+            if last >= 0:
+                start = offset + last + 1
+            prev = block[-1:]
+            offset += len(block)
+        column = None
+        if line > 1:
+            f.seek(start)
+            field = f.read(pos - start).count(DELIMITER.encode())
+            header = [normalise_header(h) for h in
+                      _first_line(path).decode("utf-8", errors="replace").split(DELIMITER)]
+            column = header[field] if field < len(header) else None
     return line, pos - start + 1, column
 
 
-def _reject_binary(data: bytes, file_name: str) -> None:
-    """A file that is not text at all. NUL is searched in the whole file (a C
-    scan, fast on 100 MB): a NUL late in the file would otherwise end up in a value."""
-    if data.startswith(_UTF16_BOMS):
-        raise FileRejected(file_name, "the file is UTF-16 text; deliver it as UTF-8 or Windows-1252", line=1)
-    what = next((w for magic, w in _MAGIC if data.startswith(magic)), None)
-    nul = data.find(b"\x00")
-    if what is None and nul < 0:
-        return
-    line, char, column = _locate(data, max(nul, 0))
-    if what is not None:
-        raise FileRejected(file_name, f"the file is binary, not CSV text: it is {what}; "
-                           "export the extract as ';'-separated CSV", line=1)
-    raise FileRejected(file_name, f"the file is binary, not CSV text (a NUL byte at character {char})",
-                       line=line, column=column)
+@dataclass
+class Inspection:
+    """What reading a file learnt: everything needed to stage it."""
+
+    encoding: str  # utf-8 | utf-8-sig | cp1252
+    end: int  # bytes of the file to read: less than its size when it ends inside a character
+    cut_line: int | None  # that last, cut line
+    quoted: bool
+    header: list[str]
+    missing_optional: list[str]
+    extra_columns: list[str]
 
 
-def detect_encoding(data: bytes, file_name: str) -> tuple[str, bytes, int | None]:
-    """Return (encoding name, the text as UTF-8 bytes without BOM, line cut short or None).
+def _scan(path: Path, file_name: str) -> bool:
+    """Not text at all, or empty: set aside. Returns whether a quote occurs.
+    NUL is searched in the whole file: a NUL late in the file would otherwise
+    end up in a value."""
+    quoted, blank = False, True
+    with open(path, "rb") as f:
+        first = True
+        offset = 0
+        while block := f.read(BLOCK):
+            if first:
+                first = False
+                if block.startswith(_UTF16_BOMS):
+                    raise FileRejected(file_name, "the file is UTF-16 text; deliver it as UTF-8 or Windows-1252",
+                                       line=1)
+                what = next((w for magic, w in _MAGIC if block.startswith(magic)), None)
+                if what is not None:
+                    raise FileRejected(file_name, f"the file is binary, not CSV text: it is {what}; "
+                                       "export the extract as ';'-separated CSV", line=1)
+            nul = block.find(b"\x00")
+            if nul >= 0:
+                line, char, column = _locate(path, offset + nul)
+                raise FileRejected(file_name, f"the file is binary, not CSV text (a NUL byte at character {char})",
+                                   line=line, column=column)
+            quoted = quoted or b'"' in block
+            blank = blank and not block.translate(None, _BLANK)
+            offset += len(block)
+    if blank:
+        raise FileRejected(file_name, "the file is empty; deliver the extract with a header row and its rows")
+    return quoted
+
+
+def _encoding(path: Path, file_name: str) -> tuple[str, int, int | None]:
+    """(encoding, bytes to read, line cut short or None), block by block.
 
     UTF-8 first: a cp1252 file is almost never valid UTF-8 once it holds å, ä
     or ö, while the reverse is not true. Two failures of UTF-8 are not cp1252:
@@ -140,43 +175,49 @@ def detect_encoding(data: bytes, file_name: str) -> tuple[str, bytes, int | None
       file that otherwise reads as cp1252): two encodings mixed in one file;
       either way half the letters would be silently garbled, so it is set aside;
     - the file ends inside a UTF-8 character: it was cut off (truncated
-      delivery). It is read as UTF-8; the caller sets the cut line aside.
-    The UTF-8 bytes are returned as they are (no decode-and-encode round trip:
-    on a 100 MB file that is 200-300 MB less memory)."""
-    bom = data.startswith(BOM)
-    body = data[len(BOM):] if bom else data
-    try:
-        body.decode("utf-8")  # validates; the text itself is not needed
-        return ("utf-8-sig" if bom else "utf-8"), body, None
-    except UnicodeDecodeError as e:
-        err = e
-    utf8_before = bool(err.start) and int(np.frombuffer(body, dtype=np.uint8, count=err.start).max()) >= 0x80
-    if err.end == len(body) and err.reason == "unexpected end of data" and (bom or utf8_before):
-        line, _, _ = _locate(body, err.start)
-        return ("utf-8-sig" if bom else "utf-8"), body[: err.start], line
-    if bom or utf8_before:
-        raise _decode_error(data, err.start + (len(BOM) if bom else 0), file_name,
-                            "UTF-8 (the lines before are UTF-8: two encodings mixed in one file?)")
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as e:
-        raise _decode_error(data, e.start, file_name, "UTF-8 or Windows-1252") from None
-    mixed = [p for p in (data.find(s) for s in _UTF8_LETTERS) if p >= 0]
-    if mixed:
-        line, char, column = _locate(data, min(mixed))
-        raise FileRejected(
-            file_name,
-            f"character {char} is a UTF-8 letter in a file that is otherwise Windows-1252 (two encodings mixed "
-            "in one file?); deliver the whole file in one encoding",
-            line=line, column=column)
-    return "cp1252", text.encode("utf-8"), None
+      delivery). It is read as UTF-8 up to there; the cut line is set aside.
+    Blocks end at line breaks, so a character is never split between two."""
+    size = path.stat().st_size
+    bom, utf8_seen, mode = False, False, "utf-8"
+    for offset, piece, last in _blocks(path):
+        if offset == 0 and piece.startswith(BOM):
+            bom, piece, offset = True, piece[len(BOM):], len(BOM)
+        if mode == "utf-8":
+            try:
+                piece.decode("utf-8")  # validates; the text itself is not needed
+                utf8_seen = utf8_seen or not piece.isascii()
+                continue
+            except UnicodeDecodeError as e:
+                err = e
+            before = bom or utf8_seen or not piece[: err.start].isascii()
+            if last and err.end == len(piece) and err.reason == "unexpected end of data" and before:
+                return ("utf-8-sig" if bom else "utf-8"), offset + err.start, _locate(path, offset + err.start)[0]
+            if before:
+                raise _decode_error(path, piece, offset, err.start, file_name,
+                                    "UTF-8 (the lines before are UTF-8: two encodings mixed in one file?)")
+            mode = "cp1252"  # everything before was ASCII: the same in both encodings
+        try:
+            piece.decode("cp1252")
+        except UnicodeDecodeError as e:
+            raise _decode_error(path, piece, offset, e.start, file_name, "UTF-8 or Windows-1252") from None
+        mixed = [p for p in (piece.find(s) for s in _UTF8_LETTERS) if p >= 0]
+        if mixed:
+            line, char, column = _locate(path, offset + min(mixed))
+            raise FileRejected(
+                file_name,
+                f"character {char} is a UTF-8 letter in a file that is otherwise Windows-1252 (two encodings mixed "
+                "in one file?); deliver the whole file in one encoding",
+                line=line, column=column)
+    if mode == "cp1252":
+        return "cp1252", size, None
+    return ("utf-8-sig" if bom else "utf-8"), size, None
 
 
-def _decode_error(data: bytes, pos: int, file_name: str, expected: str) -> FileRejected:
-    line, char, column = _locate(data, pos)
+def _decode_error(path: Path, piece: bytes, offset: int, at: int, file_name: str, expected: str) -> FileRejected:
+    line, char, column = _locate(path, offset + at)
     return FileRejected(
         file_name,
-        f"byte 0x{data[pos]:02x} at character {char} cannot be read as {expected}; "
+        f"byte 0x{piece[at]:02x} at character {char} cannot be read as {expected}; "
         "deliver the file as UTF-8 or Windows-1252 text",
         line=line,
         column=column,
@@ -224,85 +265,36 @@ def _check_header(raw_header: list[str], extract: Extract, file_name: str) -> tu
     return header, missing_optional, extra
 
 
-@dataclass
-class _Lines:
-    """Where each physical line of a UTF-8 buffer lies (line i+1 is bytes start[i]:end[i], its break excluded)."""
-
-    start: np.ndarray
-    end: np.ndarray
-
-    @property
-    def nonempty(self) -> np.ndarray:
-        """1-based physical line numbers of the non-empty lines, header included."""
-        return np.flatnonzero(self.end > self.start) + 1
+def inspect_file(path: Path, extract: Extract) -> Inspection:
+    """Check one delivered file. Raises FileRejected when it cannot be read at all."""
+    file_name = path.name
+    quoted = _scan(path, file_name)
+    encoding, end, cut_line = _encoding(path, file_name)
+    first = _first_line(path).decode("cp1252" if encoding == "cp1252" else "utf-8", errors="replace")
+    raw_header = next(csv.reader([first], delimiter=DELIMITER, quotechar='"'))
+    header, missing_optional, extra = _check_header(raw_header, extract, file_name)
+    return Inspection(encoding, end, cut_line, quoted, header, missing_optional, extra)
 
 
-def _physical_lines(utf8: bytes) -> _Lines:
-    """Line breaks are LF, CRLF or a lone CR, as pyarrow splits records. Works on
-    the positions of the (few) CR and LF bytes, not a per-byte mask per rule."""
-    buf = np.frombuffer(utf8, dtype=np.uint8)
-    n = len(buf)
-    lf = np.flatnonzero(buf == 10)
-    cr = np.flatnonzero(buf == 13)
-    lone_cr = cr[(cr + 1 >= n) | (buf[np.minimum(cr + 1, n - 1)] != 10)]
-    breaks = np.union1d(lf, lone_cr) if len(lone_cr) else lf
-    start = np.concatenate(([0], breaks + 1))
-    end = np.concatenate((breaks, [n]))
-    # The CR of a CRLF belongs to the break, not to the line.
-    crlf = (end > start) & (end < n) & (buf[np.minimum(end, n - 1)] == 10) & (buf[np.maximum(end - 1, 0)] == 13)
-    end = end - crlf
-    return _Lines(start, np.maximum(end, start))
+def iter_pieces(path: Path, info: Inspection) -> Iterator[bytes]:
+    """The file as UTF-8 without BOM, in blocks that end at a line break."""
+    for offset, piece, _ in _blocks(path, info.end):
+        if offset == 0 and piece.startswith(BOM):
+            piece = piece[len(BOM):]
+        yield piece.decode("cp1252").encode("utf-8") if info.encoding == "cp1252" else piece
 
 
-def _read_unquoted(utf8: bytes, header: list[str]) -> tuple[pd.DataFrame, np.ndarray, list[BadRecord]]:
-    lines = _physical_lines(utf8)
-    physical = lines.nonempty  # index 0 is the header
-    bad_numbers: list[int] = []
-    # pyarrow fails on a record longer than its block ("straddles two block
-    # boundaries"); a block of twice the longest line always holds one.
-    longest = int((lines.end - lines.start).max()) if len(lines.start) else 0
-    block_size = max(1 << 20, 2 * longest + 2)
-
-    def on_invalid(row) -> str:
-        bad_numbers.append(row.number)
-        return "skip"
-
-    def read(use_threads: bool) -> pa.Table:
-        return pacsv.read_csv(
-            io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=use_threads,
-                                           block_size=block_size),
-            parse_options=pacsv.ParseOptions(delimiter=DELIMITER, quote_char=False, invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(
-                # large_string is what pandas keeps: read as string, every column is copied once more.
-                column_types={h: pa.large_string() for h in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False
-            ),
-        )
-
-    table = read(use_threads=True)
-    if bad_numbers and any(n is None for n in bad_numbers):
-        # pyarrow only knows row numbers when reading on one thread. The first
-        # table goes before the second is read, or both are held at once.
-        bad_numbers.clear()
-        del table
-        table = read(use_threads=False)
-    # pyarrow numbers the non-empty rows from 1 (the header); map to physical lines.
-    bad_idx = np.array(sorted(n - 1 for n in bad_numbers), dtype=np.int64)
-    data_idx = np.setdiff1d(np.arange(1, len(physical)), bad_idx, assume_unique=True)
-    bad = []
-    delim = DELIMITER.encode()
-    for i in bad_idx:
-        # The line's bytes by position: str.splitlines() would also split at
-        # form feeds and other separators inside values, and copy the whole file.
-        line = int(physical[i])
-        n = utf8.count(delim, int(lines.start[line - 1]), int(lines.end[line - 1])) + 1
-        bad.append(_field_count_problem(line, n, header))
-    frame = table.to_pandas()
-    return frame, physical[data_idx].astype(np.int64), bad
+def _physical_lines(path: Path, info: Inspection, skip: int) -> Iterator[str]:
+    """Physical lines with their ends, from line `skip` + 1 on (universal newlines)."""
+    seen = 0
+    for piece in iter_pieces(path, info):
+        for line in io.StringIO(piece.decode("utf-8"), newline="").readlines():
+            seen += 1
+            if seen > skip:
+                yield line
 
 
-def _field_count_problem(line: int, found: int, header: list[str], end_line: int | None = None) -> BadRecord:
+def field_count_problem(line: int, found: int, header: list[str], end_line: int | None = None) -> BadRecord:
     expected = len(header)
     span = f" (a quoted value runs from line {line} to line {end_line}: a quote not closed where meant?)" \
         if end_line and end_line > line else ""
@@ -323,40 +315,59 @@ def _quote_column(line_text: str, header: list[str]) -> str | None:
     return None
 
 
-def _read_quoted(text: str, header: list[str]) -> tuple[pd.DataFrame, np.ndarray, list[BadRecord]]:
-    """Python's csv module in strict mode, so that a malformed quote is found,
+class _Tracked:
+    """Lines handed to the csv reader, remembering the first line of the record being read."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.first: str | None = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        if self.first is None:
+            self.first = line
+        return line
+
+
+def read_quoted_records(path: Path, info: Inspection, header: list[str], bad: list[BadRecord]
+                        ) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, fields) of each well-formed record of a file with quotes.
+
+    Python's csv module in strict mode, so that a malformed quote is found,
     not silently glued: non-strict, a quote opened and never closed swallows
     every line after it into one value, and those rows are lost without a word.
-    A strict error sets that record aside and reading goes on with the next
-    line; a quote still open at the end of the file sets aside only the line
-    that opened it, and the lines after it are read again on their own."""
-    physical = io.StringIO(text, newline="").readlines()  # universal newlines, like pyarrow
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    bad: list[BadRecord] = []
+    A strict error sets that record aside (appended to `bad`) and reading goes
+    on with the next line; a quote still open at the end of the file sets aside
+    only the line that opened it, and the lines after it are read again on
+    their own (from the file: nothing is held but the record being read)."""
     pos = 1  # physical lines consumed (the header, already checked)
-    while pos < len(physical):
-        reader = csv.reader(itertools.islice(physical, pos, None), delimiter=DELIMITER, quotechar='"', strict=True)
+    while True:
+        tracked = _Tracked(_physical_lines(path, info, pos))
+        reader = csv.reader(tracked, delimiter=DELIMITER, quotechar='"', strict=True)
         base, start, restart = pos, pos + 1, None
         while True:
+            tracked.first = None
             try:
                 record = next(reader)
             except StopIteration:
                 break
             except csv.Error as e:
+                opened = tracked.first or ""
                 if "unexpected end of data" in str(e):
-                    opened = physical[start - 1].rstrip("\r\n")
                     bad.append(BadRecord(
                         start, "a quote opened in this line is never closed (line cut short, or a stray '\"'?); "
-                        "the lines after it were read on their own", column=_quote_column(opened, header)))
+                        "the lines after it were read on their own", column=_quote_column(opened.rstrip("\r\n"),
+                                                                                          header)))
                     restart = start
                     break
                 end = base + reader.line_num
                 span = f" (lines {start} to {end})" if end > start else ""
                 bad.append(BadRecord(
                     start, f"a quoted value is followed by more text before the ';'{span}; "
-                    "a quote inside a value must be doubled (\"\")",
-                    column=_quote_column(physical[start - 1], header)))
+                    "a quote inside a value must be doubled (\"\")", column=_quote_column(opened, header)))
                 start = end + 1
                 continue
             end = base + reader.line_num
@@ -364,53 +375,11 @@ def _read_quoted(text: str, header: list[str]) -> tuple[pd.DataFrame, np.ndarray
                 start = end + 1
                 continue
             if len(record) != len(header):
-                bad.append(_field_count_problem(start, len(record), header, end_line=end))
+                bad.append(field_count_problem(start, len(record), header, end_line=end))
             else:
-                rows.append(record)
-                lines.append(start)
+                yield start, record
             start = end + 1
         if restart is None:
-            break
+            return
         pos = restart
-    frame = pd.DataFrame(rows, columns=header, dtype="string") if rows else pd.DataFrame(columns=header, dtype="string")
-    return frame, np.array(lines, dtype=np.int64), bad
 
-
-def read_extract_file(path: Path, extract: Extract, data: bytes | None = None) -> ReadResult:
-    """Read one delivered file. Raises FileRejected when it cannot be read at all."""
-    file_name = path.name
-    if data is None:
-        data = path.read_bytes()
-    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise FileRejected(file_name, "the file is empty; deliver the extract with a header row and its rows")
-    _reject_binary(data, file_name)
-    encoding, utf8, cut_line = detect_encoding(data, file_name)
-    first_line = re.split(rb"\r\n|\r|\n", utf8[:1 << 20], maxsplit=1)[0].decode("utf-8", errors="replace")
-    raw_header = next(csv.reader([first_line], delimiter=DELIMITER, quotechar='"'))
-    header, missing_optional, extra = _check_header(raw_header, extract, file_name)
-    if b'"' in utf8:
-        frame, lines, bad = _read_quoted(utf8.decode("utf-8"), header)
-    else:
-        frame, lines, bad = _read_unquoted(utf8, header)
-    if cut_line is not None:
-        frame, lines, bad = _set_aside_cut_line(frame, lines, bad, cut_line, utf8, header)
-    for c in missing_optional:
-        frame[c] = pd.Series([""] * len(frame), dtype="string", index=frame.index)
-    frame = frame[list(extract.column_names) + extra]
-    return ReadResult(frame, lines, encoding, extra, missing_optional, bad)
-
-
-def _set_aside_cut_line(frame, lines, bad, cut_line, utf8, header):
-    """The file ended inside a UTF-8 character: its last line was cut off, so its
-    last value cannot be trusted even when the field count happens to fit."""
-    reason = "the file ends inside a character: this line was cut off (truncated delivery?)"
-    if any(b.line == cut_line for b in bad):
-        return frame, lines, bad
-    hit = lines == cut_line
-    if hit.any():
-        tail = utf8[_line_start(utf8, len(utf8)):]
-        field = tail.count(DELIMITER.encode())
-        bad = [*bad, BadRecord(cut_line, reason, column=header[field] if field < len(header) else None)]
-        frame = frame.loc[~hit].reset_index(drop=True)
-        lines = lines[~hit]
-    return frame, lines, bad

@@ -47,7 +47,7 @@ class Extract:
     description: str
     # Columns whose value must be unique within one delivery.
     unique: tuple[str, ...] = ()
-    # Row rules across columns: (sql-free description, checked in ingest.validate).
+    # Row rules across columns: (sql-free description, checked in ingest.rules).
     cross_rules: tuple[str, ...] = field(default=())
 
     @property

@@ -3,6 +3,7 @@ region and länsdel against the target, and a kommun-by-period heatmap centred o
 from __future__ import annotations
 
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
 from orchestration.report import catalogue as cat
@@ -12,6 +13,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 # (download as PNG) stays, people paste charts into their own reports.
 CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 REGION_COLOURS = ["#1f4e79", "#7b2d26", "#2e6b30"]
+MANY_COLOURS = plotly.colors.qualitative.Dark24
 LANSDEL_COLOURS = ["#5b9bd5", "#ed7d31", "#70ad47", "#a5a5a5", "#ffc000", "#4472c4", "#9e480e"]
 
 
@@ -44,6 +46,8 @@ def trend(indicator_id: str, rows: pd.DataFrame, periods: list[str], threshold: 
     for level, colours, width in (("region", REGION_COLOURS, 3.5), ("lansdel", LANSDEL_COLOURS, 1.8)):
         units = rows[rows["level"] == level]
         names = sorted(units["unit_name"].unique(), key=cat.swedish_key)
+        if level == "region" and len(names) > len(REGION_COLOURS):  # the national overview: 21 regions
+            colours, width = MANY_COLOURS, 2.0
         for i, name in enumerate(names):
             by_period = units[units["unit_name"] == name].set_index("period").reindex(periods)
             recs = [None if pd.isna(r.get("denominator")) else r for _, r in by_period.iterrows()]

@@ -14,7 +14,7 @@ def periods_of(rows: pd.DataFrame) -> list[str]:
     return sorted(rows["period"].dropna().unique())
 
 
-def _status(indicator_id: str, value, target) -> str:
+def status(indicator_id: str, value, target) -> str:
     ok = cat.meets_target(indicator_id, value, target)
     return "" if ok is None else ("ok" if ok else "under")
 
@@ -40,7 +40,7 @@ def overview(ind: pd.DataFrame, indicator_ids: list[str]) -> tuple[list[str], li
             before = series.get(periods[-2]) if len(periods) > 1 else None
             target = r["target"].dropna().iloc[0] if r["target"].notna().any() else None
             cells.append({"value": cat.fmt_value(iid, now), "change": cat.fmt_change(iid, now, before),
-                          "status": _status(iid, now, target)})
+                          "status": status(iid, now, target)})
         target = r["target"].dropna()
         rows.append({"id": iid, "title": cat.text_for(iid).title, "period": periods[-1] if periods else "–",
                      "cells": cells, "target": cat.fmt_value(iid, target.iloc[0]) if len(target) else "–"})
@@ -82,7 +82,7 @@ def unit_table(indicator_id: str, ind_rows: pd.DataFrame, dq: pd.DataFrame, thre
             "change": cat.fmt_change(indicator_id, v_now, v_before),
             "target": cat.fmt_value(indicator_id, target) if target is not None and not pd.isna(target) else "",
             "underlag": underlag(now, threshold) if now is not None else "",
-            "status": _status(indicator_id, v_now, target),
+            "status": status(indicator_id, v_now, target),
             "gaps": len(messages), "gap_text": "\n".join(messages),
         })
     rows.sort(key=lambda r: cat.swedish_key(r["name"]))

@@ -1,6 +1,28 @@
 """The page: one Jinja2 template (kept in Python so it ships with the package without package-data
 settings). Autoescaped; only plotly's own output and plotly.js are inserted unescaped."""
 
+DQ_SECTION = """<section id="datakvalitet">
+  <h2>Datakvalitet – alla brister</h2>
+  <p class="what">Från <code>marts.dq_findings</code>: registreringsluckor (varning) och brutna leveranskontrakt (fel).
+  Antal under {{ threshold }} på enhetsnivå visas inte.{% if dq_total > dq_rows | length %} Visar {{ dq_rows | length }}
+  av {{ dq_total }}; alla finns i tabellen.{% endif %}</p>
+  {% if dq_rows %}
+  <div class="scroll"><table>
+    <thead><tr><th>Allvar</th><th>Källa</th><th>Kontroll</th><th>Period</th><th>Nivå</th><th>Enhet</th>
+      <th class="num">Berörda</th><th>Meddelande</th></tr></thead>
+    <tbody>
+    {% for f in dq_rows %}
+      <tr><td><span class="badge {{ f.severity_class }}">{{ f.severity }}</span></td><td>{{ f.source }}</td>
+        <td>{{ f.check_id }}</td><td>{{ f.period }}</td><td>{{ f.level }}</td><td>{{ f.unit }}</td>
+        <td class="num">{{ f.affected }}</td><td>{{ f.message }}</td></tr>
+    {% endfor %}
+    </tbody>
+  </table></div>
+  {% else %}
+  <p class="muted">Inga brister registrerade.</p>
+  {% endif %}
+</section>"""
+
 PAGE = """<!DOCTYPE html>
 <html lang="sv">
 <head>
@@ -46,7 +68,9 @@ PAGE = """<!DOCTYPE html>
   footer { color:var(--muted); font-size:12px; text-align:center; padding:10px; }
   @media (max-width: 1000px) { .grid2, .grid-side { grid-template-columns: 1fr; } }
 </style>
-<script type="text/javascript">{{ plotly_js | safe }}</script>
+{% if plotly_src %}<script type="text/javascript" src="{{ plotly_src }}"></script>
+{% else %}<script type="text/javascript">{{ plotly_js | safe }}</script>
+{% endif %}
 </head>
 <body>
 <header>
@@ -55,6 +79,7 @@ PAGE = """<!DOCTYPE html>
   <p>Publicerad {{ published_at }} · publicering {{ publication_id }}{% if run_id %} · körning {{ run_id }}{% endif %}</p>
 </header>
 <nav>
+  {% if home %}<a href="{{ home }}">← Alla regioner</a>{% endif %}
   <a href="#oversikt">Översikt</a>
   {% for s in sections %}<a href="#{{ s.id }}">{{ s.short }}</a>{% endfor %}
   <a href="#datakvalitet">Datakvalitet</a>
@@ -135,30 +160,62 @@ PAGE = """<!DOCTYPE html>
 </section>
 {% endfor %}
 
-<section id="datakvalitet">
-  <h2>Datakvalitet – alla brister</h2>
-  <p class="what">Från <code>marts.dq_findings</code>: registreringsluckor (varning) och brutna leveranskontrakt (fel).
-  Antal under {{ threshold }} på enhetsnivå visas inte.{% if dq_total > dq_rows | length %} Visar {{ dq_rows | length }}
-  av {{ dq_total }}; alla finns i tabellen.{% endif %}</p>
-  {% if dq_rows %}
-  <div class="scroll"><table>
-    <thead><tr><th>Allvar</th><th>Källa</th><th>Kontroll</th><th>Period</th><th>Nivå</th><th>Enhet</th>
-      <th class="num">Berörda</th><th>Meddelande</th></tr></thead>
-    <tbody>
-    {% for f in dq_rows %}
-      <tr><td><span class="badge {{ f.severity_class }}">{{ f.severity }}</span></td><td>{{ f.source }}</td>
-        <td>{{ f.check_id }}</td><td>{{ f.period }}</td><td>{{ f.level }}</td><td>{{ f.unit }}</td>
-        <td class="num">{{ f.affected }}</td><td>{{ f.message }}</td></tr>
-    {% endfor %}
-    </tbody>
-  </table></div>
-  {% else %}
-  <p class="muted">Inga brister registrerade.</p>
-  {% endif %}
-</section>
+""" + DQ_SECTION + """
 </main>
 <footer>Skapad av naravard ur den publicerade kopian (naravard.duckdb). Diagrammen ritas med plotly.js
 {{ plotly_version }}, som är inbäddad i sidan: rapporten fungerar utan internetanslutning.</footer>
+</body>
+</html>
+"""
+
+
+# The national overview (index.html of a report with more than one region): the regions' latest values,
+# a trend per indicator with a line per region, the data-quality gaps; each region links to its own page.
+NATIONAL = PAGE[:PAGE.index("<body>")] + """<body>
+<header>
+  <h1>Nära vård – indikatorer, alla regioner</h1>
+  <p>{{ n_regions }} regioner, {{ n_kommuner }} kommuner, {{ n_units }} vårdenheter · {{ first_period }} till {{ last_period }}</p>
+  <p>Publicerad {{ published_at }} · publicering {{ publication_id }}{% if run_id %} · körning {{ run_id }}{% endif %}</p>
+</header>
+<nav>
+  <a href="#oversikt">Översikt</a>
+  {% for c in charts %}<a href="#{{ c.id }}">{{ c.short }}</a>{% endfor %}
+  <a href="#datakvalitet">Datakvalitet</a>
+</nav>
+<main>
+<section id="oversikt">
+  <h2>Regionerna – senaste period</h2>
+  <p class="what">Varje region har en egen sida med länsdelar, kommuner, vårdenheter och bristerna i underlaget:
+  klicka på regionens namn. Värden där underlaget (nämnaren) är mindre än {{ threshold }} är prickade.
+  Grönt: målet nås; rött: målet nås inte.{% if unplaced %} {{ unplaced }} rader gäller vårdenheter som saknas i
+  enhetsregistret; de finns i tabellen men inte på någon regionsida.{% endif %}</p>
+  <div class="scroll" style="max-height:none"><table>
+    <thead><tr><th>Region</th>
+      {% for c in columns %}<th class="num" title="{{ c.title }}, {{ c.period }}"><a href="#{{ c.id }}">{{ c.short }}</a><br><span class="muted">{{ c.period }}</span></th>{% endfor %}
+    </tr></thead>
+    <tbody>
+    {% for r in rows %}
+      <tr><td><a href="{{ r.page }}">{{ r.name }}</a></td>
+        {% for c in r.cells %}<td class="num {{ c.status }}">{{ c.value }}</td>{% endfor %}</tr>
+    {% endfor %}
+    </tbody>
+  </table></div>
+</section>
+
+<div class="grid2">
+{% for c in charts %}
+<section class="indicator" id="{{ c.id }}">
+  <h2>{{ c.title }}<span class="id">{{ c.id }}</span></h2>
+  <p class="what">{{ c.what }}</p>
+  <div class="chart">{{ c.chart | safe }}</div>
+</section>
+{% endfor %}
+</div>
+
+""" + DQ_SECTION + """
+</main>
+<footer>Skapad av naravard ur den publicerade kopian (naravard.duckdb). Diagrammen ritas med plotly.js
+{{ plotly_version }}, som ligger i samma mapp (plotly.min.js): rapporten fungerar utan internetanslutning.</footer>
 </body>
 </html>
 """

@@ -229,6 +229,16 @@ CASES: list[Case] = [
          text([TEL, f"{HSA};2024-01-01;10;9", f"{HSA};2024-01-02;-1;0", f"{HSA};2024-01-03;4;-2"]),
          loaded_lines=(2,), aside=(Aside(3, "inkommande_samtal", "below 0"),
                                    Aside(4, "besvarade_samma_dag", "below 0"))),
+    # A count the INTEGER column of raw cannot hold (issue 16): set aside like any other bad
+    # value, never a crash of the load. INTEGER holds -2147483648 .. 2147483647 (2^31 - 1), so
+    # line 4 (exactly 2^31 - 1) loads and line 5 (2^31) does not; 1 000 000 000 000 on line 3
+    # is far above. besvarade (5, 0, 0) is below inkommande on every line, so no other rule fires.
+    Case("integer_out_of_range", "vardgaranti", "telefoni_2024-01.csv",
+         text([TEL, f"{HSA};2024-01-01;10;9", f"{HSA};2024-01-02;1000000000000;5", f"{HSA};2024-01-03;2147483647;0",
+               f"{HSA};2024-01-04;2147483648;0"]),
+         loaded_lines=(2, 4), aside=(Aside(3, "inkommande_samtal", "out of range"),
+                                     Aside(5, "inkommande_samtal", "out of range")),
+         sql=(("SELECT _source_line, inkommande_samtal FROM {table} ORDER BY 1", [(2, 10), (4, 2147483647)]),)),
     Case("answered_above_incoming", "vardgaranti", "telefoni_2024-01.csv",
          text([TEL, f"{HSA};2024-01-01;10;10", f"{HSA};2024-01-02;5;6"]),
          loaded_lines=(2,), aside=(Aside(3, "besvarade_samma_dag", "greater than inkommande_samtal"),)),

@@ -4,6 +4,9 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
 
 
 class _Rows(HTMLParser):
@@ -57,3 +60,21 @@ def figures(html: str) -> dict[str, list[dict]]:
         traces, _ = dec.raw_decode(html, pos)
         out[div_id] = traces
     return out
+
+
+def serving_db(db: Path, indikatorer: list[tuple], dq_findings: list[tuple]) -> Path:
+    """A hand-made serving database: marts.indikatorer and marts.dq_findings with the given rows
+    (in the contract's column order), replacing any earlier file at db."""
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE TABLE marts.indikatorer (indicator_id VARCHAR, period VARCHAR, level VARCHAR, unit_id VARCHAR, "
+                "unit_name VARCHAR, numerator DOUBLE, denominator DOUBLE, value DOUBLE, target DOUBLE, "
+                "suppressed BOOLEAN)")
+    con.executemany("INSERT INTO marts.indikatorer VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", indikatorer)
+    con.execute("CREATE TABLE marts.dq_findings (check_id VARCHAR, source VARCHAR, period VARCHAR, level VARCHAR, "
+                "unit_id VARCHAR, severity VARCHAR, affected DOUBLE, share DOUBLE, message VARCHAR)")
+    if dq_findings:
+        con.executemany("INSERT INTO marts.dq_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", dq_findings)
+    con.close()
+    return db

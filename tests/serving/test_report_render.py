@@ -38,16 +38,9 @@ DQ = [  # check_id, source, period, level, unit_id, severity, affected, share, m
 @pytest.fixture(scope="module")
 def html(tmp_path_factory) -> str:
     root = tmp_path_factory.mktemp("report")
-    db = root / "naravard.duckdb"
+    db = pages.serving_db(root / "naravard.duckdb", IND, DQ)
     con = duckdb.connect(str(db))
-    con.execute("CREATE SCHEMA marts; CREATE SCHEMA meta")
-    con.execute("CREATE TABLE marts.indikatorer (indicator_id VARCHAR, period VARCHAR, level VARCHAR, unit_id VARCHAR, "
-                "unit_name VARCHAR, numerator DOUBLE, denominator DOUBLE, value DOUBLE, target DOUBLE, "
-                "suppressed BOOLEAN)")
-    con.executemany("INSERT INTO marts.indikatorer VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", IND)
-    con.execute("CREATE TABLE marts.dq_findings (check_id VARCHAR, source VARCHAR, period VARCHAR, level VARCHAR, "
-                "unit_id VARCHAR, severity VARCHAR, affected DOUBLE, share DOUBLE, message VARCHAR)")
-    con.executemany("INSERT INTO marts.dq_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DQ)
+    con.execute("CREATE SCHEMA meta")
     con.execute("CREATE TABLE meta.publication AS SELECT 'pub-1' AS publication_id, 'run-1' AS run_id, "
                 "TIMESTAMPTZ '2024-03-05 07:30:00+00' AS published_at, 5.0 AS suppression_threshold")
     con.close()
