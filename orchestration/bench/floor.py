@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.bench.baseline import emit, fresh_database, script
-from orchestration.ingest.identity import _pads
+from orchestration.ingest.identity import hmac_params
 from orchestration.ingest.schemas import EXTRACTS, Column, Extract
 
 DATE_FORMATS = "['%Y-%m-%d', '%Y%m%d']"
@@ -93,10 +93,9 @@ def _insert(con: duckdb.DuckDBPyConnection, sql: str, path: Path, params: dict) 
 def load_extract(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[tuple[str, Path]],
                  key: str) -> int:
     """Every file of one extract into raw.<key> (created even when no file was delivered)."""
-    ipad, opad = _pads(key)
     cols = [PERSON_ID if c.kind == "personnummer" else _typed(c) for c in extract.columns]
     pnr = [c for c in extract.columns if c.kind == "personnummer"]
-    params = {"ipad": ipad, "opad": opad} if pnr else {}
+    params = hmac_params(key) if pnr else {}
     con.execute(f"DROP TABLE IF EXISTS raw.{extract.key}")
     created = False
     for month, path in files:
