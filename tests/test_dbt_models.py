@@ -531,7 +531,8 @@ def test_dbt_parse(tmp_path):
     run_dbt(["parse"], warehouse, tmp_path)
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     sources = {n["source_name"] + "." + n["name"] for n in manifest["sources"].values()}
-    assert sources == {f"raw.{e.key}" for e in EXTRACTS} | {"raw._load_log", "raw._set_aside_rows"}
+    assert sources == {f"raw.{e.key}" for e in EXTRACTS} | {"raw._load_log", "raw._set_aside_rows",
+                                                             "raw._landing_files"}
     models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
     assert models["indikatorer"]["config"]["contract"]["enforced"] is True
     assert models["indikatorer"]["config"]["schema"] == "marts"
