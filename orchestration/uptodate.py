@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest import landing
-from orchestration.ingest.loading import STATUS_FILE_SET_ASIDE, sha256_of
+from orchestration.ingest.loading import STATUS_FILE_SET_ASIDE, sha256_file
 from orchestration.landing_names import IGNORED, SET_ASIDE
 from orchestration.masking import mask
 from orchestration.paths import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT
@@ -113,7 +113,7 @@ def _all_delivered_before(con: duckdb.DuckDBPyConnection, landing_dir: Path) -> 
             if f.reported:
                 return False
             continue
-        sha = sha256_of(f.path.read_bytes())
+        sha = sha256_file(f.path)[0]
         if f.kind == SET_ASIDE:
             if (f.path.name, sha) not in aside and (mask(f.path.name), sha) not in aside:
                 return False
