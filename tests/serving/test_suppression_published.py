@@ -58,8 +58,21 @@ def published(request, two_runs) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def report_html(two_runs) -> str:
-    return (two_runs.serving / "rapport" / "index.html").read_text(encoding="utf-8")
+def report_pages(two_runs) -> list[str]:
+    """The report's pages with health-centre tables and charts. The scenario's units lie in three
+    regions (the demo's, the canary's and the edge unit's), so the report is a page per region
+    beside the national overview."""
+    folder = two_runs.serving / "rapport"
+    regions = sorted(folder.glob("region-*.html"))
+    assert len(regions) == 3
+    return [p.read_text(encoding="utf-8") for p in regions]
+
+
+@pytest.fixture(scope="module")
+def report_html(report_pages) -> str:
+    """The canary's region page (Härjedalen lies in Region Jämtland Härjedalen)."""
+    [page] = [h for h in report_pages if "Funäsdalen hälsocentral" in h]
+    return page
 
 
 # --- the canary: secrets known by hand --------------------------------------------------------
@@ -284,13 +297,13 @@ def test_csv_matches_the_published_indicators(two_runs, published):
         assert r["suppressed"] == str(bool(ref["suppressed"])).lower()
 
 
-def test_report_charts_plot_no_suppressed_point(report_html, published):
+def test_report_charts_plot_no_suppressed_point(report_pages, published):
     ind = published["indikatorer"]
     hidden = set(zip(ind.loc[ind["suppressed"], "indicator_id"], ind.loc[ind["suppressed"], "unit_name"],
                      ind.loc[ind["suppressed"], "period"]))
     assert hidden
     plotted = 0
-    for div_id, traces in pages.figures(report_html).items():
+    for div_id, traces in ((d, tr) for page in report_pages for d, tr in pages.figures(page).items()):
         iid = div_id.split("-", 1)[1]
         for tr in traces:
             if tr["type"] == "heatmap":
@@ -306,13 +319,13 @@ def test_report_charts_plot_no_suppressed_point(report_html, published):
     assert plotted > 100
 
 
-def test_report_tables_mark_every_suppressed_health_centre(report_html, published):
+def test_report_tables_mark_every_suppressed_health_centre(report_pages, published):
     ind = published["indikatorer"]
-    rows_by_section = pages.table_rows(report_html)
+    sections = [pages.table_rows(page) for page in report_pages]
     checked = 0
     for iid, g in ind[ind["level"] == "vardenhet"].groupby("indicator_id"):
         latest = g[g["period"] == g["period"].max()].set_index("unit_name")
-        for row in rows_by_section[iid]:
+        for row in (r for rows_by_section in sections for r in rows_by_section.get(iid, [])):
             if row and row[0] in latest.index:
                 suppressed = bool(latest.loc[row[0], "suppressed"])
                 assert (row[1] == "prickad") == suppressed, f"{iid} {row}"
