@@ -37,18 +37,18 @@ def _env(root: Path) -> dict:
     return {**os.environ, **pipeline_vars(root)}
 
 
-def _run(root: Path) -> subprocess.CompletedProcess:
-    proc = subprocess.run([NARAVARD, "run", "--log-level", "WARNING"], env=_env(root), cwd=PROJECT_ROOT,
+def _run(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([NARAVARD, "run", "--log-level", "WARNING", *extra], env=_env(root), cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, f"naravard run failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return proc
 
 
-def _run_and_kill(root: Path, after: tuple[str, ...], log: Path) -> str:
+def _run_and_kill(root: Path, after: tuple[str, ...], log: Path, *extra: str) -> str:
     """Start a run, SIGKILL its process group right after the markers have appeared
     in its log, in order. Returns the log up to the kill."""
     with open(log, "w") as out:
-        proc = subprocess.Popen([NARAVARD, "run", "--log-level", "DEBUG"], env=_env(root), cwd=PROJECT_ROOT,
+        proc = subprocess.Popen([NARAVARD, "run", "--log-level", "DEBUG", *extra], env=_env(root), cwd=PROJECT_ROOT,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.time() + 600
     try:
@@ -143,9 +143,12 @@ def crashes(tmp_path_factory) -> Crashes:
         _run(crashed)
         keep_published()
         # A run that re-ingests nothing (identical files) but rebuilds every model: killed inside dbt.
-        c.killed_logs["dbt"] = _run_and_kill(crashed, (DBT_STEP, DBT_MODEL_DONE), crashed / "kill2.log")
+        # With nothing new delivered a plain run does nothing, so this one and the rerun after it
+        # are --full-refresh: the rebuild is what is killed and then recovered from.
+        c.killed_logs["dbt"] = _run_and_kill(crashed, (DBT_STEP, DBT_MODEL_DONE), crashed / "kill2.log",
+                                             "--full-refresh")
         c.after_dbt_kill = _fingerprint(serving_db)
-        _run(crashed)
+        _run(crashed, "--full-refresh")
         keep_published()
         time.sleep(0.5)
     finally:
