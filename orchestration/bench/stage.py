@@ -73,8 +73,10 @@ def _named_selection(stage: str):
         return dg.AssetSelection.assets(*keys).without_checks()
     if stage == "landing":
         late = [k for a in automation_assets for k in a.keys]
+        # The inventory reports its own check (filer_redovisade) with the asset: select both.
         return (dg.AssetSelection.assets(*landing_inventory.keys, *late).without_checks()
-                | dg.AssetSelection.checks(*(c for a in automation_assets for c in a.check_keys)))
+                | dg.AssetSelection.checks(*landing_inventory.check_keys,
+                                           *(c for a in automation_assets for c in a.check_keys)))
     if stage == "checks_raw":
         return dg.AssetSelection.checks(*(c for chk in raw_checks for c in chk.check_keys))
     if stage == "dbt_build":
