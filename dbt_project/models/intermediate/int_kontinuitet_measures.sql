@@ -31,16 +31,18 @@ measures as (
 
     union all
 
-    -- A physician without a registered tjanstgoringsgrad adds nothing.
+    -- A physician without a registered tjanstgoringsgrad adds nothing. FTE are summed as
+    -- decimals (6 places): a sum of doubles depends on the order rows arrive in, which DuckDB
+    -- does not fix, and the same delivery must give the same published figure to the last digit.
     select 'fte_specialist_allmanmedicin', reporting_month, hsa_id, null,
-           sum(case when kategori = 'specialist_allmanmedicin' then tjanstgoringsgrad else 0 end)
+           sum(case when kategori = 'specialist_allmanmedicin' then cast(tjanstgoringsgrad as decimal(18, 6)) else 0 end)
     from lakare
     group by reporting_month, hsa_id
 
     union all
 
     select 'fte_st_allmanmedicin', reporting_month, hsa_id, null,
-           sum(case when kategori = 'st_allmanmedicin' then tjanstgoringsgrad else 0 end)
+           sum(case when kategori = 'st_allmanmedicin' then cast(tjanstgoringsgrad as decimal(18, 6)) else 0 end)
     from lakare
     group by reporting_month, hsa_id
 )

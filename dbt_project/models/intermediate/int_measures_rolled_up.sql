@@ -71,7 +71,8 @@ grouped as (
         grouping(hsa_id, kommunkod, lansdel, regionkod) as set_id,
         count(item_key) as keyed_rows,
         count(distinct item_key) as persons,
-        sum(case when item_key is null then amount end) as summed
+        -- decimal, so the sum does not depend on the order of the rows (FTE have 6 places)
+        sum(case when item_key is null then cast(amount as decimal(38, 6)) end) as summed
     from located
     group by grouping sets (
         (measure_id, period, hsa_id),
@@ -115,7 +116,7 @@ select
             else amounts.unit_id
         end
     ) as unit_name,
-    sum(amounts.amount) as amount
+    cast(sum(amounts.amount) as double) as amount
 from amounts
 left join names
     on names.level = amounts.level
