@@ -73,13 +73,14 @@ SELECT 'K', 'antal_listade', period, hsa_id, NULL, pk, NULL FROM l
 UNION ALL
 SELECT 'K', 'listade_med_flk', period, hsa_id, NULL, pk, NULL FROM l WHERE flk;
 
+-- FTE as decimals, as dbt sums them (docs/decisions.md, reproducible figures).
 INSERT INTO b_facts
 SELECT 'K', 'fte_specialist', _reporting_month, upper(trim(hsa_id)), NULL, NULL,
-       sum(CASE WHEN kategori = 'specialist_allmanmedicin' THEN tjanstgoringsgrad ELSE 0 END)
+       sum(CASE WHEN kategori = 'specialist_allmanmedicin' THEN tjanstgoringsgrad::DECIMAL(18, 6) ELSE 0 END)
 FROM raw.listning_lakare GROUP BY ALL
 UNION ALL
 SELECT 'K', 'fte_st', _reporting_month, upper(trim(hsa_id)), NULL, NULL,
-       sum(CASE WHEN kategori = 'st_allmanmedicin' THEN tjanstgoringsgrad ELSE 0 END)
+       sum(CASE WHEN kategori = 'st_allmanmedicin' THEN tjanstgoringsgrad::DECIMAL(18, 6) ELSE 0 END)
 FROM raw.listning_lakare GROUP BY ALL;
 
 -- A1-A3 (mångåkare): the window D - (days - 1) .. D of each ambulance month
@@ -186,7 +187,7 @@ WITH located AS (
 ), g AS (
     SELECT subject, measure, period, hsa_id, kommunkod, lansdel, regionkod,
            grouping(hsa_id, kommunkod, lansdel, regionkod) AS gid,
-           CASE WHEN count(item_key) > 0 THEN count(DISTINCT item_key) ELSE sum(amount) END AS amount
+           CASE WHEN count(item_key) > 0 THEN count(DISTINCT item_key) ELSE sum(amount::DECIMAL(38, 6))::DOUBLE END AS amount
     FROM geo
     GROUP BY GROUPING SETS ((subject, measure, period, hsa_id), (subject, measure, period, kommunkod),
                             (subject, measure, period, lansdel), (subject, measure, period, regionkod))
