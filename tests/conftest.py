@@ -76,6 +76,7 @@ SLOW_FIRST = (
     "shared:region_demo",                      # the demo at scale 1 and `naravard run` on it
     "tests/reliability/test_system_of_record.py",  # six runs: original, correction, lost, rebuild, rekey
     "tests/test_crash_safety.py",              # four runs, two of them killed
+    "tests/test_incremental.py",               # four runs: a year, a new month, a correction, all at once
     "shared:two_runs",                         # two runs with a reader on the serving copy
     "tests/quality/test_demo_defects.py",      # one run (about 4 min on a loaded machine)
     "tests/quality/test_clean_and_broken.py",  # two runs

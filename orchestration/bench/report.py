@@ -11,7 +11,7 @@ from orchestration.bench.stage import STAGES
 
 BEGIN = "<!-- bench:results:begin scale={scale} (written by `naravard bench`; edit outside the markers) -->"
 END = "<!-- bench:results:end scale={scale} -->"
-TARGETS = {"total_s": 120.0, "peak_rss_gb": 6.0, "ratio": 1.5, "incremental_ratio": 1.3}
+TARGETS = {"total_s": 120.0, "peak_rss_gb": 6.0, "ratio": 1.5, "incremental_ratio": 1.3, "correction_ratio": 1.6}
 
 
 def _work(m: Measured | None) -> float | None:
@@ -62,6 +62,8 @@ def summarise(scale, results: dict[str, Measured], comparison: dict, incremental
             marts_checks or 0, max((m.peak_rss_gb for m in [results.get("dbt_build"), *checks] if m), default=0)),
     }
     incremental_s = inc.wall_s if inc else None
+    corr = results.get("correction")
+    correction_s = corr.wall_s if corr and corr.returncode == 0 else None
     out_json = {
         "scale": scale, "first_month": m0, "new_month": m1,
         "total_s": _r(total_s, 1), "baseline_s": _r(baseline_s, 1), "ratio": _r(ratio),
@@ -70,6 +72,9 @@ def summarise(scale, results: dict[str, Measured], comparison: dict, incremental
         "incremental_ratio": _r(incremental_s / total_s) if incremental_s and total_s else None,
         "history_months": months if incremental.get("measured") else 0,
         "only_new_month_ingested": incremental.get("only_new_month_ingested"),
+        "correction_s": _r(correction_s, 1),
+        "correction_ratio": _r(correction_s / total_s) if correction_s and total_s else None,
+        "corrected_month": incremental.get("corrected_month"),
         "ingest_s": _r(groups["ingestion (all sources)"][1], 1), "dbt_build_s": _r(_work(results.get("dbt_build")), 1),
         "checks_s": _r(groups["checks (raw + marts)"][1], 1),
         "publish_s": _r(_work(results.get("publish")), 1),
@@ -91,10 +96,12 @@ def summarise(scale, results: dict[str, Measured], comparison: dict, incremental
         "peak_rss_gb": (out_json["peak_rss_gb"], TARGETS["peak_rss_gb"]),
         "ratio": (out_json["ratio"], TARGETS["ratio"]),
         "incremental_ratio": (out_json["incremental_ratio"], TARGETS["incremental_ratio"]),
+        "correction_ratio": (out_json["correction_ratio"], TARGETS["correction_ratio"]),
     }
     ok = all(m.returncode == 0 for m in results.values()) and bool(comparison.get("equal"))
     ok = ok and (floor is None or bool(floor_comparison.get("equal")))
     ok = ok and incremental.get("only_new_month_ingested") is not False
+    ok = ok and incremental.get("only_corrected_month_ingested") is not False
     return {"json": out_json, "ok": ok, "rows": rows, "groups": groups, "targets": targets,
             "comparison": comparison, "floor_comparison": floor_comparison, "incremental": incremental, "machine": info | {
                 "load_average_end": machine.load_average()},
@@ -154,6 +161,10 @@ def markdown(s: dict) -> str:
         lines += [f"Increment: {inc['history_months']} months of history, then one month added; months in raw "
                   f"afterwards {inc['months_in_raw_after']}; load-log rows written by the increment "
                   f"{inc['ingested_by_increment']} (only the new month: {inc['only_new_month_ingested']}).", ""]
+        if inc.get("corrected_month"):
+            lines += [f"Correction: {inc['corrected_month']} redelivered ({', '.join(inc['corrected_files'])}); "
+                      f"load-log rows written {inc['ingested_by_correction']} (only that month: "
+                      f"{inc['only_corrected_month_ingested']}).", ""]
     for name, st in s.get("steps", {}).items():
         if st:
             lines += [f"Inside {name} (Dagster event log, seconds per stage): "

@@ -12,6 +12,8 @@ Steps (each a child process, measured by measure.py):
 5. increment  the stage warehouse with its history seeded to `--months` months (history.py) and
               built once by dbt, then `naravard backfill --from M1 --to M1` (incremental_s); the load
               log must show that only M1 was ingested.
+6. correction on that warehouse, an old month of the history redelivered changed (correction.py)
+              and `naravard run` (correction_s); only that month may be ingested.
 
 Prints the results and, last, one line of JSON.
 """
@@ -27,6 +29,7 @@ import time
 from pathlib import Path
 
 from orchestration.bench import machine, report
+from orchestration.bench.correction import write_correction
 from orchestration.bench.measure import GB, Measured, run_measured
 from orchestration.bench.stage import EXTRA_STAGES, STAGES
 from orchestration.paths import PROJECT_ROOT
@@ -34,6 +37,9 @@ from orchestration.paths import PROJECT_ROOT
 PY = sys.executable
 NARAVARD = str(Path(sys.executable).parent / "naravard")
 BENCH_KEY = "naravard-bench-key-0123456789abcdef0123456789abcdef"
+# The corrected old month: this many months before the first month (2024-07 for the default 2024-12),
+# inside the history and inside the mångåkare windows of the months after it.
+CORRECTED_MONTHS_BACK = 5
 
 
 def month_plus(month: str, k: int) -> str:
@@ -220,6 +226,21 @@ def measure_increment(a, root: Path, logs: Path, warehouse_a: Path, m0: str, m1:
            "only_new_month_ingested": [m for m, _ in loaded] == [m1]}
     _log(f"increment: ingested {out['ingested_by_increment']} (only {m1}: {out['only_new_month_ingested']}); "
          f"{months} listing months in raw")
+
+    # 6. A corrected old month of the history (listing and ambulance), as `naravard run` takes it.
+    corrected = month_plus(m0, -CORRECTED_MONTHS_BACK)
+    files = write_correction(root / "gen", root / "landing_new", m0, corrected)
+    corrected_at = dt.datetime.now()
+    time.sleep(0.01)
+    results["correction"] = _stage("correction", [NARAVARD, "run", "--log-level", "WARNING"], env_c, logs)
+    con = duckdb.connect(str(wh), read_only=True)
+    loaded = con.execute("SELECT reporting_month, count(*) FROM raw._load_log WHERE loaded_at > ? "
+                         "GROUP BY 1 ORDER BY 1", [corrected_at]).fetchall()
+    con.close()
+    out |= {"corrected_month": corrected, "corrected_files": files,
+            "ingested_by_correction": {m: n for m, n in loaded},
+            "only_corrected_month_ingested": [m for m, _ in loaded] == [corrected]}
+    _log(f"correction of {corrected}: ingested {out['ingested_by_correction']}")
     return out
 
 

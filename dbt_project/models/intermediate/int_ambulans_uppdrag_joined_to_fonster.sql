@@ -1,7 +1,9 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='mangakare') }}
 -- Each assignment once per published window it falls into (about twelve each):
 -- the base of A1-A3. Window membership is by the date of larmtid, both ends inclusive.
 with fonster as (
     select * from {{ ref('int_ambulans_fonster') }}
+    where {{ in_rebuild('period') }}
 ),
 
 uppdrag as (

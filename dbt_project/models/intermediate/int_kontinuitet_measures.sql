@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='kontinuitet') }}
 /*
   Continuity measures per health centre and month-end snapshot (K1-K3):
   listed persons (distinct, counted by int_measures_rolled_up), those with a
@@ -11,11 +12,13 @@ with listade as (
         person_key,
         {{ dbt.bool_or('fast_lakarkontakt is not null') }} as har_fast_lakarkontakt
     from {{ ref('stg_listning__listningar') }}
+    where {{ in_rebuild('reporting_month') }}
     group by reporting_month, hsa_id, person_key
 ),
 
 lakare as (
     select * from {{ ref('stg_listning__lakare') }}
+    where {{ in_rebuild('reporting_month') }}
 ),
 
 measures as (

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='mangakare') }}
 /*
   Mångåkare per published month, each attributed to one kommun.
 
@@ -18,6 +19,7 @@ with uppdrag as (
     select *
     from {{ ref('int_ambulans_uppdrag_joined_to_fonster') }}
     where person_id is not null
+      and {{ in_rebuild('period') }}
 ),
 
 counted as (

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='mangakare') }}
 /*
   Frequent ambulance users (A1-A3) per published month and kommun.
 
@@ -12,10 +13,12 @@
 */
 with uppdrag as (
     select * from {{ ref('int_ambulans_uppdrag_joined_to_fonster') }}
+    where {{ in_rebuild('period') }}
 ),
 
 mangakare as (
     select * from {{ ref('int_mangakare_attributed') }}
+    where {{ in_rebuild('period') }}
 ),
 
 kommuner as (
@@ -24,6 +27,7 @@ kommuner as (
 
 listade as (
     select * from {{ ref('int_listade_personer_linked') }}
+    where {{ in_rebuild('period') }}
 ),
 
 covered_regions as (

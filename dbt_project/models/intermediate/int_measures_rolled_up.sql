@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='all') }}
 /*
   The one roll-up: every measure from the int_<subject>_measures models, from
   its base unit to all levels.
@@ -15,6 +16,7 @@
 */
 with facts as (
     select * from {{ ref('int_measures_unioned') }}
+    where {{ in_rebuild('period') }}
 ),
 
 enheter as (

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='all') }}
 /*
   Every measure of the int_<subject>_measures models in one table, the input
   of the roll-up (int_measures_rolled_up).
@@ -12,5 +13,6 @@
 {% for model in subjects %}
 select measure_id, period, hsa_id, kommunkod, regionkod, item_key, amount
 from {{ ref(model) }}
+where {{ in_rebuild('period') }}
 {% if not loop.last %}union all{% endif %}
 {% endfor %}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='tillganglighet') }}
 /*
   Accessibility measures per health centre and month (T1, T2).
 
@@ -7,6 +8,7 @@
 */
 with telefoni as (
     select * from {{ ref('stg_vardgaranti__telefonidagar') }}
+    where {{ in_rebuild('reporting_month') }}
 ),
 
 -- T2 counts only contacts whose assessment date was registered, and leaves
@@ -23,6 +25,7 @@ bedomda as (
     from {{ ref('stg_vardgaranti__bedomningar') }}
     where bedomningsdatum is not null
       and not is_patient_vald_vantan
+      and {{ in_rebuild('reporting_month') }}
 ),
 
 measures as (

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='vhu') }}
 /*
   Västerbottens hälsoundersökningar (V1, V2) per health centre and year:
   distinct persons (counted by int_measures_rolled_up), invitations by the
@@ -9,6 +10,7 @@ with inbjudna as (
         hsa_id,
         person_key
     from {{ ref('stg_vhu__inbjudningar') }}
+    where {{ in_rebuild(year_label('inbjudningsdatum')) }}
 ),
 
 undersokta as (
@@ -19,6 +21,7 @@ undersokta as (
         coalesce(fysisk_aktivitet_lag, false) as lag_aktivitet,
         coalesce(fysisk_aktivitet_lag and far_forskriven, false) as lag_aktivitet_med_far
     from {{ ref('stg_vhu__undersokningar') }}
+    where {{ in_rebuild(year_label('undersokningsdatum')) }}
 ),
 
 measures as (

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='any_month') }}
 /*
   Codes the reference data does not know. Kept and flagged, never dropped
   (CONTRACTS.md section 2); the indicators show them without roll-up.
@@ -13,24 +14,24 @@
 */
 with hsa as (
     select 'vardgaranti' as source, 'telefoni' as fil, reporting_month as period, hsa_id
-    from {{ ref('stg_vardgaranti__telefonidagar') }}
+    from {{ ref('stg_vardgaranti__telefonidagar') }} where {{ in_rebuild('reporting_month') }}
     union all
-    select 'vardgaranti', 'bedomning', reporting_month, hsa_id from {{ ref('stg_vardgaranti__bedomningar') }}
+    select 'vardgaranti', 'bedomning', reporting_month, hsa_id from {{ ref('stg_vardgaranti__bedomningar') }} where {{ in_rebuild('reporting_month') }}
     union all
-    select 'listning', 'listning', reporting_month, hsa_id from {{ ref('stg_listning__listningar') }}
+    select 'listning', 'listning', reporting_month, hsa_id from {{ ref('stg_listning__listningar') }} where {{ in_rebuild('reporting_month') }}
     union all
-    select 'listning', 'lakare', reporting_month, hsa_id from {{ ref('stg_listning__lakare') }}
+    select 'listning', 'lakare', reporting_month, hsa_id from {{ ref('stg_listning__lakare') }} where {{ in_rebuild('reporting_month') }}
     union all
-    select 'vhu', 'inbjudan', reporting_month, hsa_id from {{ ref('stg_vhu__inbjudningar') }}
+    select 'vhu', 'inbjudan', reporting_month, hsa_id from {{ ref('stg_vhu__inbjudningar') }} where {{ in_rebuild('reporting_month') }}
     union all
-    select 'vhu', 'undersokning', reporting_month, hsa_id from {{ ref('stg_vhu__undersokningar') }}
+    select 'vhu', 'undersokning', reporting_month, hsa_id from {{ ref('stg_vhu__undersokningar') }} where {{ in_rebuild('reporting_month') }}
 ),
 
 kommunkoder as (
     select 'listning' as source, 'listning' as fil, reporting_month as period, kommunkod
-    from {{ ref('stg_listning__listningar') }}
+    from {{ ref('stg_listning__listningar') }} where {{ in_rebuild('reporting_month') }}
     union all
-    select 'ambulans', 'uppdrag', reporting_month, kommunkod from {{ ref('stg_ambulans__uppdrag') }}
+    select 'ambulans', 'uppdrag', reporting_month, kommunkod from {{ ref('stg_ambulans__uppdrag') }} where {{ in_rebuild('reporting_month') }}
 ),
 
 hsa_per_kalla as (

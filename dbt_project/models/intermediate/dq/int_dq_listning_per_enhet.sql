@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='listning') }}
 /*
   The listing per health centre and month-end snapshot, as the fast
   läkarkontakt and SÄBO checks need it: distinct persons listed, with a
@@ -14,6 +15,7 @@ with personer as (
         {{ dbt.bool_or('fast_lakarkontakt is not null') }} as har_fast_lakarkontakt,
         {{ dbt.bool_or('coalesce(sarskilt_boende, false)') }} as bor_pa_sabo
     from {{ ref('stg_listning__listningar') }}
+    where {{ in_rebuild('reporting_month') }}
     group by reporting_month, hsa_id, person_key
 )
 
