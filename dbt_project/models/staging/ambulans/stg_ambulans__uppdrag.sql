@@ -5,11 +5,7 @@ with source as (
 
 select
     uppdrag_id,
-    person_id,
-    person_id_class,
-    {{ person_key() }} as person_key,
-    birth_year,
-    sex,
+    {{ person_columns() }},
     larmtid,
     -- The mångåkare window is counted in whole days of the alarm time.
     cast(larmtid as date) as larmdatum,
@@ -17,9 +13,5 @@ select
     kommunkod,
     utfall,
     retts,
-    _reporting_month as reporting_month,
-    _source_file as source_file,
-    _source_line as source_line,
-    _load_id as load_id,
-    _loaded_at as loaded_at
+    {{ lineage_columns() }}
 from source

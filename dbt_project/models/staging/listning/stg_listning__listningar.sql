@@ -4,11 +4,7 @@ with source as (
 )
 
 select
-    person_id,
-    person_id_class,
-    {{ person_key() }} as person_key,
-    birth_year,
-    sex,
+    {{ person_columns() }},
     upper(trim(hsa_id)) as hsa_id,
     listningsdatum,
     kommunkod,
@@ -16,9 +12,5 @@ select
     nullif(trim(fast_lakarkontakt), '') as fast_lakarkontakt,
     nullif(trim(fast_vardkontakt), '') as fast_vardkontakt,
     sarskilt_boende,
-    _reporting_month as reporting_month,
-    _source_file as source_file,
-    _source_line as source_line,
-    _load_id as load_id,
-    _loaded_at as loaded_at
+    {{ lineage_columns() }}
 from source

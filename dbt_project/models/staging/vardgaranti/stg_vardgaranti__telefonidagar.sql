@@ -9,9 +9,5 @@ select
     datum,
     inkommande_samtal,
     besvarade_samma_dag,
-    _reporting_month as reporting_month,
-    _source_file as source_file,
-    _source_line as source_line,
-    _load_id as load_id,
-    _loaded_at as loaded_at
+    {{ lineage_columns() }}
 from source

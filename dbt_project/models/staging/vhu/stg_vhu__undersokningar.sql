@@ -4,11 +4,7 @@ with source as (
 )
 
 select
-    person_id,
-    person_id_class,
-    {{ person_key() }} as person_key,
-    birth_year,
-    sex,
+    {{ person_columns() }},
     upper(trim(hsa_id)) as hsa_id,
     undersokningsdatum,
     malgrupp,
@@ -20,9 +16,5 @@ select
     fysisk_aktivitet_lag,
     halsosamtal,
     far_forskriven,
-    _reporting_month as reporting_month,
-    _source_file as source_file,
-    _source_line as source_line,
-    _load_id as load_id,
-    _loaded_at as loaded_at
+    {{ lineage_columns() }}
 from source
