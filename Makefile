@@ -30,7 +30,10 @@ $(BIN)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
 	@touch $@
 
+# The dbt manifest the Dagster definitions are declared from: `dbt parse` when it is
+# missing or older than the dbt project (orchestration/dbt_cli.py), never at import.
 setup: $(BIN)/.installed
+	@$(BIN)/python -m orchestration.dbt_cli
 
 demo-data: setup
 	@if [ -z "$$(ls -A '$(LANDING)' 2>/dev/null)" ]; then \

@@ -62,7 +62,6 @@ def months_to_run(settings: Settings) -> tuple[list[str], list[str]]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    settings.export()
     ensure_dagster_home(settings)
     if not settings.landing_dir.is_dir() or not any(settings.landing_dir.iterdir()):
         print(f"naravard: the landing folder {settings.landing_dir} is empty or missing. Put the extracts there "
@@ -77,7 +76,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         # a run with nothing new to build says so in one line.
         with single_writer(settings.warehouse):
             # A damaged warehouse or another key is said by execute_months, not hidden as "nothing to do".
-            idle = None if preflight(settings) else uptodate.nothing_to_do(settings, uptodate.fingerprint())
+            idle = None if preflight(settings) else uptodate.nothing_to_do(settings, uptodate.fingerprint(settings))
         if idle:
             print(idle)
             return 0
@@ -92,29 +91,32 @@ def cmd_run(args: argparse.Namespace) -> int:
 def execute_months(settings: Settings, first: str, last: str, trigger: str, log_level: str,
                    full_refresh: bool = False) -> int:
     """One run of naravard_full over the months first..last in the instance of DAGSTER_HOME
-    (shared by `run` and `backfill`), then the alerts of that run."""
+    (shared by `run`, `backfill`, `rebuild` and `rekey`), then the alerts of that run. The
+    definitions are built from `settings` (a rebuild's point at its own landing copy and warehouse)."""
     import dagster as dg
 
     from orchestration import uptodate
-    from orchestration.alerts import AlertSettings
     from orchestration.automation.concurrency import WarehouseInUse, claim_instance
-    from orchestration.definitions import defs
+    from orchestration.dbt_cli import prepare
+
+    prepare(settings)  # the dbt manifest, before the dbt assets are declared
+    from orchestration.defs import build_definitions
     from orchestration.transform import FULL_REFRESH_TAG
 
-    AlertSettings.from_env()  # a misconfigured alert channel stops us before the run, not after
+    defs = build_definitions(settings)
     with single_writer(settings.warehouse):
         stop = preflight(settings)
         if stop:
             print(f"naravard: {stop}", file=sys.stderr)
             return 2
-        instance = dg.DagsterInstance.get()
+        instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
         try:
             for run_id in claim_instance(instance, settings.warehouse):
                 print(f"naravard: run {run_id} was left unfinished by a naravard process that died; marked it failed",
                       file=sys.stderr)
         except WarehouseInUse as e:
             raise SystemExit(f"naravard: {e}") from None
-        built_from = uptodate.fingerprint()  # what this run is built from
+        built_from = uptodate.fingerprint(settings)  # what this run is built from
         job = defs.resolve_job_def("naravard_full")
         print(f"naravard: running months {first}..{last} from {settings.landing_dir}")
         result = job.execute_in_process(
@@ -131,7 +133,7 @@ def execute_months(settings: Settings, first: str, last: str, trigger: str, log_
         )
         record_publication(result, settings, built_from)
     code = report(result, settings)
-    send_alerts(instance, result.run_id)
+    send_alerts(instance, result.run_id, settings)
     return code
 
 
@@ -177,19 +179,18 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from orchestration.rebuild import rebuild
 
     settings = Settings.from_env()
-    settings.export()
     ensure_dagster_home(settings)
     with single_writer(settings.warehouse):
         return rebuild(settings, args.command, args.log_level, execute_months)
 
 
-def send_alerts(instance, run_id: str) -> None:
+def send_alerts(instance, run_id: str, settings: Settings) -> None:
     """After a headless run, the alerts the daemon's sensors would send (orchestration/alerts):
     one per failing check (ERROR; WARN if NARAVARD_ALERT_ON_WARN) and one if the run failed."""
     from orchestration.alerts import alert_run
 
     try:
-        sent = alert_run(instance, run_id)
+        sent = alert_run(instance, run_id, settings.alerts)
     except Exception as e:  # noqa: BLE001 - alerting must never change the run's outcome
         print(f"naravard: alerting failed: {e}", file=sys.stderr)
         return
@@ -205,7 +206,6 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     from orchestration.partitions import valid_months
 
     settings = Settings.from_env()
-    settings.export()
     ensure_dagster_home(settings)
     months = valid_months()
     for m in (args.first, args.last):

@@ -16,13 +16,21 @@ counts, never a number. Alert payloads are masked where they are built
 
 import dagster as dg
 
+from pathlib import Path
+
 from orchestration import privacy
-from orchestration.ingest import landing
+from orchestration.ingest import landing as landing_scan
 from orchestration.partitions import valid_months
-from orchestration.settings import Settings
+from orchestration.resources import (
+    LandingResource,
+    ProgressResource,
+    QualityResource,
+    ServingResource,
+    WarehouseResource,
+)
 
 
-def run_months(tags: dict, settings: Settings) -> set[str]:
+def run_months(tags: dict, landing_dir: Path) -> set[str]:
     """The reporting months the run ingested (its partition range); a run
     without one (the monthly schedule) published what the newest month brought."""
     start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
@@ -30,7 +38,7 @@ def run_months(tags: dict, settings: Settings) -> set[str]:
         start = end = tags["dagster/partition"]
     if start and end:
         return {m for m in valid_months() if start <= m <= end}
-    present = sorted({f.month for f in landing.scan(settings.landing_dir) if not f.problem})
+    present = sorted({f.month for f in landing_scan.scan(landing_dir) if not f.problem})
     return set(present[-1:])
 
 
@@ -43,10 +51,14 @@ def run_months(tags: dict, settings: Settings) -> set[str]:
     "date) in the warehouse, the serving copy (DuckDB, Parquet, CSV, report), the Data Docs or Dagster's logs. "
     "Fails the run on a find. The serving copy and the report were scanned before they were published.",
 )
-def privacy_scan(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    settings = Settings.from_env()
-    months = run_months(context.run.tags, settings)
-    leaks = privacy.scan_run(settings, months, context.instance, context.run.run_id)
+def privacy_scan(context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource,
+                 serving: ServingResource, quality: QualityResource,
+                 progress: ProgressResource) -> dg.MaterializeResult:
+    months = run_months(context.run.tags, landing.dir)
+    # DAGSTER_HOME: the instance's own folder (compute logs, the event log of a sqlite instance).
+    places = [serving.dir, quality.docs, Path(context.instance.root_directory)]
+    leaks = privacy.scan_run(warehouse.resolved_path(), places, months, context.instance, context.run.run_id,
+                             progress.start("privacy scan", unit="places"))
     if leaks:
         raise dg.Failure(description=str(privacy.PersonalDataFound(leaks, "Withdraw the serving copy.")),
                          metadata={"places": len(leaks)})
@@ -57,12 +69,12 @@ def privacy_scan(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     })
 
 
-def scan_staged(settings: Settings):
+def scan_staged(datadocs_dir: Path):
     """The check a publishing step hands to publish()/render(): a find is a
     dg.Failure naming places, raised before anything is renamed into place."""
     def check(staged):
         try:
-            privacy.check_before_publishing(settings, staged)
+            privacy.check_before_publishing(datadocs_dir, staged)
         except privacy.PersonalDataFound as e:
             raise dg.Failure(description=str(e), metadata={"places": len(e.leaks)}) from None
     return check

@@ -1,79 +1,27 @@
 """dbt models as Dagster assets, grouped by layer; dbt tests become asset checks."""
 
 import contextlib
-import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
+from orchestration.dbt_cli import NaravardDbtResource, dbt_project
 from orchestration.ingest.loading import ensure_schema
-from orchestration.paths import DBT_PROJECT_DIR
 from orchestration.resources import WarehouseResource
-from orchestration.settings import Settings, quiet_telemetry
-
-# DbtCliResource looks for `dbt` on PATH; a headless run from cron has no
-# activated venv, so point at the executable next to this interpreter.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 # `naravard run --full-refresh`: rebuild every model from all of raw.
 FULL_REFRESH_TAG = "naravard/full_refresh"
-
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-
-def dbt_env() -> dict[str, str]:
-    quiet_telemetry()
-    settings = Settings.from_env()
-    env = dict(os.environ)
-    env["NARAVARD_WAREHOUSE"] = str(settings.warehouse)
-    return env
-
-
-def _newest_source_mtime() -> float:
-    """Newest change to anything dbt parses (models, macros, seeds, yml)."""
-    newest = 0.0
-    for folder in ("models", "macros", "seeds", "tests", "analyses"):
-        for p in (DBT_PROJECT_DIR / folder).rglob("*"):
-            if p.is_file():
-                newest = max(newest, p.stat().st_mtime)
-    for name in ("dbt_project.yml", "profiles.yml"):
-        newest = max(newest, (DBT_PROJECT_DIR / name).stat().st_mtime)
-    return newest
-
-
-def dbt_vars() -> list[str]:
-    """The --vars of every dbt command. `dbt parse` and `dbt build` must pass the same:
-    dbt keeps its partial parse (partial_parse.msgpack, copied into each build's target
-    folder by dagster-dbt) only while vars, profile and target are unchanged; with
-    different vars every build said "Unable to do partial parsing" and parsed anew."""
-    # The disclosure threshold is one setting for dbt and for publishing.
-    return ["--vars", json.dumps({"suppression_threshold": Settings.from_env().suppression_threshold})]
 
 
 def colour_flag() -> str:
     """dbt's colours on a terminal only: redirected output gets no escape codes."""
     return "--use-colors" if sys.stdout.isatty() else "--no-use-colors"
-
-
-def ensure_manifest(force: bool = False) -> Path:
-    """`dbt parse` when the manifest is missing (a fresh clone) or older than
-    the dbt project (an edited model would otherwise be unknown to Dagster;
-    this also serves `dagster dev`)."""
-    manifest = dbt_project.manifest_path
-    if force or not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
-        subprocess.run(
-            [DBT_EXECUTABLE, "parse", "--quiet", *dbt_vars(), "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR)],
-            check=True, env=dbt_env(), cwd=DBT_PROJECT_DIR,
-        )
-    return manifest
 
 
 class NaravardTranslator(DagsterDbtTranslator):
@@ -92,20 +40,16 @@ class NaravardTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-# Not dbt_project.prepare_if_dev(): it looks for a bare `dbt` on PATH, and
-# ensure_manifest() already re-parses whenever the dbt project changed.
-ensure_manifest()
-
-
+# The manifest is written before this module is imported (orchestration/dbt_cli.py).
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=NaravardTranslator())
-def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: NaravardDbtResource, warehouse: WarehouseResource):
     # Staging views select from every raw table: create the empty ones first,
     # so a source that has not delivered yet is "no data", not a crash.
     with warehouse.connect() as con:
         ensure_schema(con)
     # Unit tests check the SQL, not the data: `make test` runs them (tests/test_dbt_models.py);
     # in every run they cost 25 extra dbt nodes.
-    args = ["build", *dbt_vars(), colour_flag(), "--exclude", "resource_type:unit_test"]
+    args = ["build", *dbt.vars_args(), colour_flag(), "--exclude", "resource_type:unit_test"]
     if context.run.tags.get(FULL_REFRESH_TAG) == "true":
         args.append("--full-refresh")
     # dagster_dbt reads `context.op`, deprecated on AssetExecutionContext (a warning in every
@@ -173,7 +117,3 @@ def with_progress(context: dg.AssetExecutionContext, events):
         elif isinstance(event, dg.AssetCheckResult):
             checked += 1
         yield event
-
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=DBT_EXECUTABLE)

@@ -19,7 +19,8 @@ import time
 
 import dagster as dg
 
-from orchestration.alerts import AlertSettings, alert_run
+from orchestration.alerts import alert_run
+from orchestration.resources import AlertingResource
 
 # Runs are re-read this long after the cursor: a run whose last update was
 # committed just as the previous tick read is not missed. Sending stays exactly
@@ -40,13 +41,13 @@ def _cursor(text: str | None) -> float | None:
     description="Alerts (Teams/Slack webhook, e-mail) on failed asset checks of finished runs: ERROR always, WARN "
     "when NARAVARD_ALERT_ON_WARN=true. One message per check and run.",
 )
-def failed_check_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+def failed_check_alerts(context: dg.SensorEvaluationContext, alerting: AlertingResource) -> dg.SkipReason:
     after = _cursor(context.cursor)
     if after is None:
         # First tick: alert on runs that finish from now on, not on the whole history.
         context.update_cursor(json.dumps({"after": time.time()}))
         return dg.SkipReason("started: alerting on check evaluations of runs that finish from now on")
-    settings = AlertSettings.from_env()
+    settings = alerting.settings()
     records = context.instance.get_run_records(
         filters=dg.RunsFilter(statuses=FINISHED,
                               updated_after=dt.datetime.fromtimestamp(after - OVERLAP_SECONDS, tz=dt.timezone.utc)),
@@ -69,8 +70,8 @@ def failed_check_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Alerts (Teams/Slack webhook, e-mail) when a run fails, naming the failed steps.",
 )
-def failed_run_alerts(context: dg.RunFailureSensorContext) -> None:
-    for alert, deliveries in alert_run(context.instance, context.dagster_run.run_id, AlertSettings.from_env(),
+def failed_run_alerts(context: dg.RunFailureSensorContext, alerting: AlertingResource) -> None:
+    for alert, deliveries in alert_run(context.instance, context.dagster_run.run_id, alerting.settings(),
                                        checks=False):
         how = ", ".join(f"{d.channel} {'ok' if d.ok else 'FAILED: ' + d.detail}" for d in deliveries) or "logged only"
         context.log.info(f"alert: {alert.title} ({how})")

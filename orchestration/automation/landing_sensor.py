@@ -33,11 +33,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.automation.settings import AutomationSettings
 from orchestration.ingest import landing
 from orchestration.ingest.schemas import EXTRACTS
 from orchestration.masking import mask
-from orchestration.settings import Settings
+from orchestration.resources import LandingResource
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -157,13 +156,11 @@ def run_request(p: LandingPlan, asset_graph) -> dg.RunRequest:
     description="Watches NARAVARD_LANDING_DIR and starts one run for new or changed files (by content hash): "
     "the changed extracts over the changed months, then dbt, checks and publishing.",
 )
-def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    settings = Settings.from_env()
-    auto = AutomationSettings.from_env()
-    if not settings.landing_dir.is_dir():
-        return dg.SensorResult(skip_reason=f"the landing folder {settings.landing_dir} does not exist",
+def landing_files_sensor(context: dg.SensorEvaluationContext, landing: LandingResource) -> dg.SensorResult:
+    if not landing.dir.is_dir():
+        return dg.SensorResult(skip_reason=f"the landing folder {landing.dir} does not exist",
                                cursor=context.cursor)
-    p = plan(settings.landing_dir, read_cursor(context.cursor), time.time(), auto.settle_seconds)
+    p = plan(landing.dir, read_cursor(context.cursor), time.time(), landing.settle_seconds)
     wait = f"; waiting for {len(p.settling)} file(s) to settle" if p.settling else ""
     if not p.changes:
         return dg.SensorResult(skip_reason="no new or changed file" + wait, cursor=write_cursor(p.cursor))

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from orchestration.automation import coverage, late
-from orchestration.automation.settings import TIMEZONE, AutomationSettings
-from orchestration.ingest import landing, loading
-from orchestration.resources import WarehouseResource
-from orchestration.settings import Settings
+from orchestration.ingest import landing as landing_scan
+from orchestration.ingest import loading
+from orchestration.resources import LandingResource, WarehouseResource
+from orchestration.settings import TIMEZONE
 
 LATE_ASSET = dg.AssetKey(["raw", "_late_deliveries"])
 CHECK_NAME = "leveranser_i_tid"
@@ -41,19 +41,19 @@ def today_in_sweden() -> dt.date:
         description="ERROR when an expected monthly file is late (not blocking: what arrived is published). "
         "The late files are in raw._late_deliveries.")],
 )
-def late_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    settings = Settings.from_env()
-    auto = AutomationSettings.from_env()
+def late_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                    landing: LandingResource) -> dg.MaterializeResult:
+    auto = landing  # the calendar of deliveries: late_day, first_month
     today = today_in_sweden()
-    files = landing.scan(settings.landing_dir)
+    files = landing_scan.scan(landing.dir)
     arrived = late.arrived_from_landing(files)
     # What the folder holds as deliveries (loaded or set aside); its own notes (DEFECTS.json) do not count.
-    delivered = [f.path.relative_to(settings.landing_dir).as_posix() for f in files if f.kind != landing.IGNORED]
-    cover, why = coverage.applicable_coverage(settings.landing_dir, delivered, settings.env)
+    delivered = [f.path.relative_to(landing.dir).as_posix() for f in files if f.kind != landing_scan.IGNORED]
+    cover, why = coverage.applicable_coverage(landing.dir, delivered, landing.env)
     with warehouse.connect() as con:
         loading.ensure_schema(con)
         arrived |= late.arrived_from_load_log(con)
-        found = late.late_deliveries(arrived, today, auto.late_day, settings.first_month, coverage=cover)
+        found = late.late_deliveries(arrived, today, auto.late_day, landing.first_month, coverage=cover)
         late.write_table(con, found, today)
     counts = {"late_files": len(found), "evaluated_on": today.isoformat(), "late_day": auto.late_day}
     meta = dict(counts, first_delivered_month=min((m for _, m in arrived), default="none"), horizon=why)

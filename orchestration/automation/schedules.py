@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.automation.settings import TIMEZONE, AutomationSettings
 from orchestration.ingest.assets import ingest_assets, landing_inventory
+from orchestration.settings import TIMEZONE
 
 MONTHLY_JOB = "naravard_monthly"
 
@@ -25,13 +25,17 @@ monthly_job = dg.define_asset_job(
     "serving copy and the report (no ingestion: the landing sensor loads deliveries as they arrive).",
 )
 
-monthly_schedule = dg.ScheduleDefinition(
-    name="monthly_publish",
-    job=monthly_job,
-    cron_schedule=AutomationSettings.from_env().monthly_cron,
-    execution_timezone=TIMEZONE,
-    default_status=dg.DefaultScheduleStatus.STOPPED,
-    tags={"naravard/trigger": "schedule"},  # also put on its runs (no execution_fn)
-    description="The monthly marts, checks and publishing run (default 06:00 Europe/Stockholm the day after the "
-    "delivery deadline NARAVARD_LATE_DAY).",
-)
+
+def monthly_schedule(cron: str) -> dg.ScheduleDefinition:
+    """The schedule on `cron` (Settings.automation.monthly_cron: NARAVARD_MONTHLY_CRON or the day after
+    NARAVARD_LATE_DAY)."""
+    return dg.ScheduleDefinition(
+        name="monthly_publish",
+        job=monthly_job,
+        cron_schedule=cron,
+        execution_timezone=TIMEZONE,
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        tags={"naravard/trigger": "schedule"},  # also put on its runs (no execution_fn)
+        description="The monthly marts, checks and publishing run (default 06:00 Europe/Stockholm the day after "
+        "the delivery deadline NARAVARD_LATE_DAY).",
+    )

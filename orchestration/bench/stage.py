@@ -59,7 +59,7 @@ def _named_selection(stage: str):
     import dagster as dg
 
     from orchestration.automation import automation_assets
-    from orchestration.definitions import defs  # noqa: F401  (exports the settings first)
+    from orchestration.definitions import defs  # noqa: F401  (prepares the dbt manifest first)
     from orchestration.ingest.assets import ingest_assets, landing_inventory
     from orchestration.ingest.schemas import EXTRACTS
     from orchestration.quality.checks import (dq_findings_registreringsluckor, indikatorer_gx_kontrakt,

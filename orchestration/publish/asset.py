@@ -8,8 +8,7 @@ import dagster as dg
 from orchestration.privacy_asset import scan_staged
 from orchestration.publish.folder import publish
 from orchestration.publish.guard import PublishRefused
-from orchestration.resources import WarehouseResource
-from orchestration.settings import Settings
+from orchestration.resources import QualityResource, ServingResource, WarehouseResource
 from orchestration.transform import naravard_dbt_assets
 
 
@@ -24,20 +23,20 @@ from orchestration.transform import naravard_dbt_assets
     "disclosure rule in orchestration/publish/disclosure.py (docs/bi.md). Scanned for clear personnummer before "
     "anything is renamed into place: a find publishes nothing and keeps the previous copy.",
 )
-def serving_copy(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    settings = Settings.from_env()
+def serving_copy(context: dg.AssetExecutionContext, warehouse: WarehouseResource, serving: ServingResource,
+                 quality: QualityResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         try:
-            publication, left_out = publish(con, settings.serving_dir, settings.suppression_threshold,
-                                            run_id=context.run.run_id, check_staged=scan_staged(settings))
+            publication, left_out = publish(con, serving.dir, serving.suppression_threshold,
+                                            run_id=context.run.run_id, check_staged=scan_staged(quality.docs))
         except PublishRefused as e:  # one line that says what to do; retrying would not change it
             raise dg.Failure(description=str(e), allow_retries=False) from None
     if left_out:
         context.log.warning(f"not published (unknown to the disclosure rule): {', '.join(left_out)}")
-    context.log.info(f"published {publication.publication_id} to {settings.serving_dir}")
+    context.log.info(f"published {publication.publication_id} to {serving.dir}")
     return dg.MaterializeResult(metadata={
         "publication_id": publication.publication_id,
-        "serving_dir": dg.MetadataValue.path(str(settings.serving_dir)),
+        "serving_dir": dg.MetadataValue.path(str(serving.dir)),
         "suppression_threshold": publication.suppression_threshold,
         "not_published": ", ".join(left_out) or "-",
         **{f"rows_{t}": n for t, n in publication.row_counts.items()},

@@ -7,7 +7,7 @@ deliveries.py    the raw `leverans` check: files and rows set aside (raw._load_l
 gx_bridge.py     GX -> Dagster: validate a DataFrame, Data Docs, AssetCheckResult (imports GX)
 datadocs.py      the Data Docs folder: start page, latest validations, pruning
 suites.py        loads the suites in expectations/
-config.py        thresholds and folders (environment)
+(the thresholds and the Data Docs folder come from the `quality` resource: orchestration/resources.py)
 
 The registration-gap rules themselves are dbt models
 (dbt_project/models/intermediate/dq/, marts.dq_findings). See docs/data_quality.md.

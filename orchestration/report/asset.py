@@ -9,7 +9,7 @@ import dagster as dg
 from orchestration.privacy_asset import scan_staged
 from orchestration.publish import SERVING_DB
 from orchestration.report import REPORT_DIR, render
-from orchestration.settings import Settings
+from orchestration.resources import QualityResource, ServingResource
 
 
 @dg.asset(
@@ -20,10 +20,8 @@ from orchestration.settings import Settings
     description="The report people read: serving/rapport/index.html (Swedish; trends per region, länsdel and "
     "kommun against the targets, health centres, data-quality gaps), made from the serving copy, offline.",
 )
-def rapport(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    settings = Settings.from_env()
-    serving = settings.serving_dir
-    path = render(serving / SERVING_DB, serving / REPORT_DIR, check_staged=scan_staged(settings))
+def rapport(context: dg.AssetExecutionContext, serving: ServingResource, quality: QualityResource) -> dg.MaterializeResult:
+    path = render(serving.dir / SERVING_DB, serving.dir / REPORT_DIR, check_staged=scan_staged(quality.docs))
     context.log.info(f"report written to {path}")
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),

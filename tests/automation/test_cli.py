@@ -125,7 +125,10 @@ def test_naravard_run_alerts_once_per_failing_check_without_personal_data(alert_
         assert all(run_url in t for t in mailbox.texts())
 
         # The daemon's sensor, looking at every finished run, finds nothing left to send.
-        with dg.build_sensor_context(instance=instance, cursor='{"after": 0}') as context:
+        from tests.conftest import pipeline_resources
+
+        with dg.build_sensor_context(instance=instance, cursor='{"after": 0}',
+                                     resources={"alerting": pipeline_resources()["alerting"]}) as context:
             failed_check_alerts.evaluate_tick(context)
         assert len(webhook.posts) == 4 and len(mailbox.messages) == 4
     assert out.count("naravard: alert: ") == 4

@@ -41,7 +41,11 @@ def _put(land, rel, text, mtime=None):
 
 
 def _tick(repository_def, cursor):
-    return landing_files_sensor(dg.build_sensor_context(cursor=cursor, repository_def=repository_def))
+    from tests.conftest import pipeline_resources
+
+    landing = pipeline_resources()["landing"]  # the test's landing folder and settle time
+    return landing_files_sensor(dg.build_sensor_context(cursor=cursor, repository_def=repository_def,
+                                                        resources={"landing": landing}))
 
 
 def _keys(request):

@@ -123,7 +123,7 @@ def test_too_many_rows_set_aside_blocks_the_first_publication(naravard_env):
 def test_gx_suite_catches_rows_that_bypassed_the_loader(naravard_env):
     from orchestration.ingest.assets import ingest_assets
     from orchestration.quality.checks import raw_checks
-    from orchestration.resources import WarehouseResource
+    from tests.conftest import pipeline_resources
 
     rows = [f"{HSA};2024-01-{d:02d};10;7" for d in range(1, 6)]
     write_file(naravard_env / "landing" / "vardgaranti", "telefoni_2024-01.csv", _telefoni(rows))
@@ -136,7 +136,7 @@ def test_gx_suite_catches_rows_that_bypassed_the_loader(naravard_env):
         # by an earlier test in the session would otherwise be resolved through a dead weakref).
         with dg.DagsterInstance.get() as instance:
             return dg.materialize([asset, checks], partition_key=None if selection else "2024-01", instance=instance,
-                                  selection=selection, resources={"warehouse": WarehouseResource()},
+                                  selection=selection, resources=pipeline_resources(),
                                   raise_on_error=False)
 
     first = materialize()
