@@ -248,7 +248,7 @@ def check_before_publishing(datadocs_dir: Path, staged: list[Path]) -> None:
 
 def scan_run(warehouse: Path, places: list[Path], months: set[str] | None, instance=None,
              run_id: str | None = None, progress: Progress | None = None) -> list[Leak]:
-    """The scan that ends a run (orchestration/privacy_asset.py): the warehouse
+    """The scan that ends a run (orchestration/defs/serving.py): the warehouse
     (the raw extracts for months; None: all), the places (the serving folder as
     published, the Data Docs, the files of DAGSTER_HOME) and the event log of run_id.
     Never the landing folder: what is searched for is the shape of a

@@ -5,7 +5,7 @@ An entry point reads them once: the CLI in `main`, the code location in
 `orchestration/definitions.py`. From there they travel as values: the CLI
 passes a `Settings`, and assets, checks and sensors get them as Dagster
 resources built from it (`orchestration/defs/resources.py`). dbt is handed
-what it needs on its command line (`orchestration/transform.py`).
+what it needs on its command line (`orchestration/dbt_cli.py`).
 
 The one exception is the partitions' first month: Dagster needs the
 partitions definition when the modules that declare the assets are imported,

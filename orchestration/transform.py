@@ -1,4 +1,6 @@
-"""dbt models as Dagster assets, grouped by layer; dbt tests become asset checks."""
+"""How the dbt build runs under Dagster: the translator (asset keys and groups), the build
+with its progress lines, and the partial parse handed on. The @dbt_assets that use them are
+declared in orchestration/defs/dbt.py."""
 
 import contextlib
 import os
@@ -9,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, dbt_assets
+from dagster_dbt import DagsterDbtTranslator
 
 from orchestration.dbt_cli import NaravardDbtResource, dbt_project
 from orchestration.ingest.loading import ensure_schema
@@ -40,9 +42,8 @@ class NaravardTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-# The manifest is written before this module is imported (orchestration/dbt_cli.py).
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=NaravardTranslator())
-def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: NaravardDbtResource, warehouse: WarehouseResource):
+def dbt_build(context: dg.AssetExecutionContext, dbt: NaravardDbtResource, warehouse: WarehouseResource):
+    """The body of the dbt assets: `dbt build` of the selection, its events with progress lines."""
     # Staging views select from every raw table: create the empty ones first,
     # so a source that has not delivered yet is "no data", not a crash.
     with warehouse.connect() as con:

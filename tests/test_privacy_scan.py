@@ -6,8 +6,8 @@ import duckdb
 import dagster as dg
 import pytest
 
-from orchestration.ingest.assets import ingest_assets
-from orchestration.privacy_asset import privacy_scan, run_months
+from orchestration.defs.ingest import ingest_assets
+from orchestration.defs.serving import privacy_scan, run_months
 from tests.conftest import pipeline_resources
 from orchestration.settings import Settings
 from tests.helpers import write_file
@@ -136,7 +136,7 @@ def _serving_state(serving):
 
 
 def test_a_number_in_the_staged_copy_publishes_nothing_and_the_old_copy_stays(naravard_env):
-    from orchestration.publish.asset import serving_copy
+    from orchestration.defs.serving import serving_copy
 
     warehouse, serving = naravard_env / "warehouse" / "naravard.duckdb", naravard_env / "serving"
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -167,7 +167,7 @@ def test_a_number_in_the_staged_copy_publishes_nothing_and_the_old_copy_stays(na
 
 
 def test_a_number_in_the_data_docs_holds_back_the_publication(naravard_env):
-    from orchestration.publish.asset import serving_copy
+    from orchestration.defs.serving import serving_copy
 
     warehouse = naravard_env / "warehouse" / "naravard.duckdb"
     warehouse.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
     alert_run(instance, run_id)   failed checks of the run (+ the run itself if it failed)
 
-The daemon's sensors (orchestration/automation/alert_sensors.py) and the
+The daemon's sensors (orchestration/defs/sensors.py) and the
 headless `naravard run` / `naravard backfill` call it with the same run
 events, so a message looks the same whoever started the run.
 

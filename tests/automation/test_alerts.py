@@ -15,7 +15,7 @@ import pytest
 from orchestration.alerts import ALERTS_SENT_TAG, alert_run
 from orchestration.settings import AlertSettings, Settings
 from orchestration.alerts.send import SendFailed, post_json, send_email
-from orchestration.automation.alert_sensors import failed_check_alerts, failed_run_alerts
+from orchestration.defs.sensors import failed_check_alerts, failed_run_alerts
 from tests.automation.conftest import fact, personnummer_like, teams_text
 
 PNR = "19640823-3234"  # a valid personnummer (Luhn): must never reach a receiver

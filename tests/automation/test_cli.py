@@ -17,9 +17,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.automation.alert_sensors import failed_check_alerts
+from orchestration.defs.sensors import failed_check_alerts
 from orchestration.automation.coverage import COVERAGE_NAME
-from orchestration.automation.late_asset import today_in_sweden
+from orchestration.defs.ingest import today_in_sweden
 from orchestration.cli import main
 from orchestration.demo import write_demo_data
 from orchestration.ingest.schemas import EXTRACTS

@@ -10,10 +10,10 @@ import dagster as dg
 import pytest
 
 from orchestration.automation.landing_sensor import (
-    landing_files_sensor,
     plan,
     read_cursor,
 )
+from orchestration.defs.sensors import landing_files_sensor
 
 TELEFONI_JAN = "inkommande_samtal;besvarade_samma_dag;hsa_id;datum\n10;8;SE2321000222-E001001;2024-01-02\n"
 

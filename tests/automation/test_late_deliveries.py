@@ -12,7 +12,7 @@ import duckdb
 
 from orchestration.automation import late
 from orchestration.automation.coverage import COVERAGE_NAME, Coverage, applicable_coverage
-from orchestration.automation.late_asset import CHECK_NAME, LATE_ASSET, late_deliveries, today_in_sweden
+from orchestration.defs.ingest import CHECK_NAME, LATE_ASSET, late_deliveries, today_in_sweden
 from orchestration.ingest import landing, loading
 from orchestration.demo import write_demo_data
 from orchestration.ingest.schemas import EXTRACTS

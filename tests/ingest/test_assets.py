@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.ingest.assets import ingest_assets, landing_inventory
+from orchestration.defs.ingest import ingest_assets, landing_inventory
 from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 

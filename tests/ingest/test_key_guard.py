@@ -39,7 +39,7 @@ def test_an_ingest_step_with_another_key_fails_without_retries(naravard_env, mon
     # The daemon's runs have no `naravard run` in front of them: the ingest steps check the key themselves.
     import dagster as dg
 
-    from orchestration.ingest.assets import same_key
+    from orchestration.defs.ingest import same_key
     from orchestration.settings import Settings
 
     monkeypatch.setenv("NARAVARD_PSEUDONYM_KEY", KEY_A)

@@ -9,7 +9,7 @@ import logging
 import dagster as dg
 import duckdb
 
-from orchestration.ingest.assets import ingest_assets
+from orchestration.defs.ingest import ingest_assets
 from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 

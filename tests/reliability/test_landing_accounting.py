@@ -15,7 +15,7 @@ import pytest
 
 from orchestration.automation import landing_sensor, late
 from orchestration.ingest import landing
-from orchestration.ingest.assets import ingest_assets, landing_inventory
+from orchestration.defs.ingest import ingest_assets, landing_inventory
 from orchestration.ingest.schemas import BY_KEY
 from orchestration.landing_names import DELIVERY, IGNORED, SET_ASIDE, meaning
 from orchestration.quality import deliveries

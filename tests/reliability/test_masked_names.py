@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.ingest.assets import ingest_assets, landing_inventory
+from orchestration.defs.ingest import ingest_assets, landing_inventory
 from orchestration.masking import MASK, mask
 from tests.conftest import pipeline_resources
 from tests.helpers import write_file

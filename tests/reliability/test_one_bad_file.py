@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from orchestration.ingest import faults
-from orchestration.ingest.assets import ingest_assets
+from orchestration.defs.ingest import ingest_assets
 from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 

@@ -1,4 +1,8 @@
-"""The monthly run: marts, checks and publishing, on a cron in Swedish time.
+"""The jobs and the schedule.
+
+naravard_full     everything, in dependency order: ingest the months of the run's partition range,
+                  build and test the models, publish (`naravard run`, the landing sensor's runs)
+naravard_monthly  the monthly run: marts, checks and publishing, on a cron in Swedish time
 
 Ingestion is the landing sensor's job (a run per delivery); the monthly run
 rebuilds what depends on the calendar and on all sources together: every dbt
@@ -11,10 +15,17 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.ingest.assets import ingest_assets, landing_inventory
+from orchestration.automation.landing_sensor import TARGET_JOB
+from orchestration.defs.ingest import ingest_assets, landing_inventory
 from orchestration.settings import TIMEZONE
 
 MONTHLY_JOB = "naravard_monthly"
+
+full_pipeline_job = dg.define_asset_job(
+    TARGET_JOB,
+    selection=dg.AssetSelection.all(),
+    description="Ingest the landing folder, build all dbt models and tests, publish the serving copy.",
+)
 
 _ingestion = dg.AssetSelection.assets(*ingest_assets, landing_inventory)
 
@@ -39,3 +50,6 @@ def monthly_schedule(cron: str) -> dg.ScheduleDefinition:
         description="The monthly marts, checks and publishing run (default 06:00 Europe/Stockholm the day after "
         "the delivery deadline NARAVARD_LATE_DAY).",
     )
+
+
+jobs = [full_pipeline_job, monthly_job]

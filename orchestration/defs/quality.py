@@ -1,4 +1,5 @@
-"""The data-quality asset checks (docs/data_quality.md has the list and the reasons).
+"""The data-quality asset checks (docs/data_quality.md has the list and the reasons); the
+late-delivery check is declared with its asset in defs/ingest.py.
 
 On each raw extract asset ["raw", "<extract>"], both blocking:
   leverans     the latest delivery of each month of the run loaded whole
