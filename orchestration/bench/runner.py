@@ -45,7 +45,7 @@ def month_plus(month: str, k: int) -> str:
 
 def site_env(site: Path, landing: Path, memory_limit: str | None) -> dict[str, str]:
     """Environment of one isolated pipeline: its own warehouse, serving, archive, docs and Dagster instance."""
-    from orchestration.cli import DAGSTER_YAML
+    from orchestration.instance import DAGSTER_YAML
 
     env = child_env()
     for k in ("DAGSTER_DISABLE_TELEMETRY", "DO_NOT_TRACK"):
