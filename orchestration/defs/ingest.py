@@ -223,7 +223,6 @@ def today_in_sweden() -> dt.date:
 )
 def late_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                     landing: LandingResource) -> dg.MaterializeResult:
-    auto = landing  # the calendar of deliveries: late_day, first_month
     today = today_in_sweden()
     files = landing_scan.scan(landing.dir)
     arrived = late.arrived_from_landing(files)
@@ -233,17 +232,17 @@ def late_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     with warehouse.connect() as con:
         loading.ensure_schema(con)
         arrived |= late.arrived_from_load_log(con)
-        found = late.late_deliveries(arrived, today, auto.late_day, landing.first_month, coverage=cover)
+        found = late.late_deliveries(arrived, today, landing.late_day, landing.first_month, coverage=cover)
         late.write_table(con, found, today)
-    counts = {"late_files": len(found), "evaluated_on": today.isoformat(), "late_day": auto.late_day}
+    counts = {"late_files": len(found), "evaluated_on": today.isoformat(), "late_day": landing.late_day}
     meta = dict(counts, first_delivered_month=min((m for _, m in arrived), default="none"), horizon=why)
     if found:
         summary = late.summarise(found)
         # The alert's "partition": the late months, consecutive ones as ranges.
         counts["failed_partitions"] = late.month_ranges(f.reporting_month for f in found)
         meta["late"] = dg.MetadataValue.md(summary)
-        description = (f"{len(found)} expected file(s) not delivered by day {auto.late_day} of the following month: "
-                       f"{summary}")
+        description = (f"{len(found)} expected file(s) not delivered by day {landing.late_day} of the following "
+                       f"month: {summary}")
         context.log.error(description)
     else:
         description = f"every expected file up to the last month due by {today.isoformat()} has arrived"

@@ -89,7 +89,8 @@ def serving_copy(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     description="The report people read: serving/rapport/index.html (Swedish; trends per region, länsdel and "
     "kommun against the targets, health centres, data-quality gaps), made from the serving copy, offline.",
 )
-def rapport(context: dg.AssetExecutionContext, serving: ServingResource, quality: QualityResource) -> dg.MaterializeResult:
+def rapport(context: dg.AssetExecutionContext, serving: ServingResource,
+            quality: QualityResource) -> dg.MaterializeResult:
     path = render(serving.dir / SERVING_DB, serving.dir / REPORT_DIR, check_staged=scan_staged(quality.docs))
     context.log.info(f"report written to {path}")
     return dg.MaterializeResult(metadata={
