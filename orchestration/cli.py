@@ -89,6 +89,8 @@ def execute_months(settings: Settings, first: str, last: str, trigger: str, log_
         if stop:
             print(f"naravard: {stop}", file=sys.stderr)
             return 2
+        # The instance of the settings' DAGSTER_HOME, opened by path: nothing is put in the
+        # environment for it (the run is in this process; no child needs DAGSTER_HOME).
         instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
         try:
             for run_id in claim_instance(instance, settings.warehouse):
