@@ -30,7 +30,10 @@ $(BIN)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
 	@touch $@
 
+# The dbt manifest the Dagster definitions are declared from: `dbt parse` when it is
+# missing or older than the dbt project (orchestration/dbt_cli.py), never at import.
 setup: $(BIN)/.installed
+	@$(BIN)/python -m orchestration.dbt_cli
 
 demo-data: setup
 	@if [ -z "$$(ls -A '$(LANDING)' 2>/dev/null)" ]; then \
@@ -54,7 +57,7 @@ test: setup
 # warning (matched by its text, nothing else) is not printed.
 DEV_WARNINGS := ignore:Function `dev_command` is superseded:FutureWarning
 dev: setup
-	@$(BIN)/python -c "from orchestration.cli import ensure_dagster_home; from orchestration.settings import Settings; ensure_dagster_home(Settings.from_env())"
+	@$(BIN)/python -c "from orchestration.instance import ensure_dagster_home; from orchestration.settings import Settings; ensure_dagster_home(Settings.from_env())"
 	PATH="$(abspath $(BIN)):$$PATH" PYTHONWARNINGS='$(DEV_WARNINGS)' $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 docs: setup

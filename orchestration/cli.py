@@ -15,28 +15,8 @@ import logging
 import sys
 from pathlib import Path
 
+from orchestration.instance import ensure_dagster_home
 from orchestration.settings import ConfigurationError, Settings, quiet_telemetry
-
-DAGSTER_YAML_MARK = "# Written by naravard."
-DAGSTER_YAML = DAGSTER_YAML_MARK + """ Nothing here may call home.
-# Remove the line above to keep your own edits (naravard then leaves this file alone).
-telemetry:
-  enabled: false
-# DuckDB allows one writer: the daemon starts one run at a time (sensor, schedule,
-# backfill and UI runs wait in the queue). A `naravard run` counts as a run too.
-# See docs/operations.md.
-concurrency:
-  runs:
-    max_concurrent_runs: 1
-"""
-
-
-def ensure_dagster_home(settings: Settings) -> None:
-    settings.dagster_home.mkdir(parents=True, exist_ok=True)
-    cfg = settings.dagster_home / "dagster.yaml"
-    # A file an earlier naravard wrote is brought up to date; one without the mark is the user's.
-    if not cfg.exists() or (cfg.read_text().startswith(DAGSTER_YAML_MARK) and cfg.read_text() != DAGSTER_YAML):
-        cfg.write_text(DAGSTER_YAML)
 
 
 @contextlib.contextmanager
@@ -62,7 +42,6 @@ def months_to_run(settings: Settings) -> tuple[list[str], list[str]]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    settings.export()
     ensure_dagster_home(settings)
     if not settings.landing_dir.is_dir() or not any(settings.landing_dir.iterdir()):
         print(f"naravard: the landing folder {settings.landing_dir} is empty or missing. Put the extracts there "
@@ -77,7 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         # a run with nothing new to build says so in one line.
         with single_writer(settings.warehouse):
             # A damaged warehouse or another key is said by execute_months, not hidden as "nothing to do".
-            idle = None if preflight(settings) else uptodate.nothing_to_do(settings, uptodate.fingerprint())
+            idle = None if preflight(settings) else uptodate.nothing_to_do(settings, uptodate.fingerprint(settings))
         if idle:
             print(idle)
             return 0
@@ -92,29 +71,34 @@ def cmd_run(args: argparse.Namespace) -> int:
 def execute_months(settings: Settings, first: str, last: str, trigger: str, log_level: str,
                    full_refresh: bool = False) -> int:
     """One run of naravard_full over the months first..last in the instance of DAGSTER_HOME
-    (shared by `run` and `backfill`), then the alerts of that run."""
+    (shared by `run`, `backfill`, `rebuild` and `rekey`), then the alerts of that run. The
+    definitions are built from `settings` (a rebuild's point at its own landing copy and warehouse)."""
     import dagster as dg
 
     from orchestration import uptodate
-    from orchestration.alerts import AlertSettings
     from orchestration.automation.concurrency import WarehouseInUse, claim_instance
-    from orchestration.definitions import defs
+    from orchestration.dbt_cli import prepare
+
+    prepare(settings)  # the dbt manifest, before the dbt assets are declared
+    from orchestration.defs import build_definitions
     from orchestration.transform import FULL_REFRESH_TAG
 
-    AlertSettings.from_env()  # a misconfigured alert channel stops us before the run, not after
+    defs = build_definitions(settings)
     with single_writer(settings.warehouse):
         stop = preflight(settings)
         if stop:
             print(f"naravard: {stop}", file=sys.stderr)
             return 2
-        instance = dg.DagsterInstance.get()
+        # The instance of the settings' DAGSTER_HOME, opened by path: nothing is put in the
+        # environment for it (the run is in this process; no child needs DAGSTER_HOME).
+        instance = dg.DagsterInstance.from_config(str(settings.dagster_home))
         try:
             for run_id in claim_instance(instance, settings.warehouse):
                 print(f"naravard: run {run_id} was left unfinished by a naravard process that died; marked it failed",
                       file=sys.stderr)
         except WarehouseInUse as e:
             raise SystemExit(f"naravard: {e}") from None
-        built_from = uptodate.fingerprint()  # what this run is built from
+        built_from = uptodate.fingerprint(settings)  # what this run is built from
         job = defs.resolve_job_def("naravard_full")
         print(f"naravard: running months {first}..{last} from {settings.landing_dir}")
         result = job.execute_in_process(
@@ -131,7 +115,7 @@ def execute_months(settings: Settings, first: str, last: str, trigger: str, log_
         )
         record_publication(result, settings, built_from)
     code = report(result, settings)
-    send_alerts(instance, result.run_id)
+    send_alerts(instance, result.run_id, settings)
     return code
 
 
@@ -177,19 +161,18 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from orchestration.rebuild import rebuild
 
     settings = Settings.from_env()
-    settings.export()
     ensure_dagster_home(settings)
     with single_writer(settings.warehouse):
         return rebuild(settings, args.command, args.log_level, execute_months)
 
 
-def send_alerts(instance, run_id: str) -> None:
+def send_alerts(instance, run_id: str, settings: Settings) -> None:
     """After a headless run, the alerts the daemon's sensors would send (orchestration/alerts):
     one per failing check (ERROR; WARN if NARAVARD_ALERT_ON_WARN) and one if the run failed."""
     from orchestration.alerts import alert_run
 
     try:
-        sent = alert_run(instance, run_id)
+        sent = alert_run(instance, run_id, settings.alerts)
     except Exception as e:  # noqa: BLE001 - alerting must never change the run's outcome
         print(f"naravard: alerting failed: {e}", file=sys.stderr)
         return
@@ -205,7 +188,6 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     from orchestration.partitions import valid_months
 
     settings = Settings.from_env()
-    settings.export()
     ensure_dagster_home(settings)
     months = valid_months()
     for m in (args.first, args.last):

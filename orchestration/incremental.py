@@ -66,7 +66,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def project_fingerprint(dbt_vars: list[str]) -> str:
-    """SHA-256 over the dbt files that shape a table, and the --vars of the build."""
+    """SHA-256 over the dbt files that shape a table, and the build's vars that shape figures."""
     h = hashlib.sha256()
     files = sorted(p for part in _PROJECT_PARTS for p in (DBT_PROJECT_DIR / part).rglob("*") if p.is_file())
     for p in files + [DBT_PROJECT_DIR / "dbt_project.yml"]:

@@ -1,22 +1,20 @@
 """Reporting months as Dagster partitions (one partition = one reporting month)."""
 from __future__ import annotations
 
-import os
 import warnings
 
 import dagster as dg
 
+from orchestration.settings import TIMEZONE, first_month_from_env
+
 MONTH_FMT = "%Y-%m"
 
-
-def first_month() -> str:
-    return os.environ.get("NARAVARD_FIRST_MONTH", "2023-01")
-
-
+# Dagster needs the partitions when the assets are declared, at import: the one
+# setting read then, through settings.py's reader (NARAVARD_FIRST_MONTH).
 # end_offset=0: the newest partition is the last *complete* month. A file for
 # the running month is early (the month is not over) and is set aside.
 monthly_partitions = dg.MonthlyPartitionsDefinition(
-    start_date=first_month(), fmt=MONTH_FMT, timezone="Europe/Stockholm", end_offset=0
+    start_date=first_month_from_env(), fmt=MONTH_FMT, timezone=TIMEZONE, end_offset=0
 )
 
 

@@ -237,25 +237,25 @@ class PersonalDataFound(Exception):
             + f". {what} Treat it as a personal-data incident (docs/security.md) and tell the data protection officer.")
 
 
-def check_before_publishing(settings, staged: list[Path]) -> None:
+def check_before_publishing(datadocs_dir: Path, staged: list[Path]) -> None:
     """The scan before a publication is renamed into place: its staged files
     and the Data Docs (written by the checks of this run). Raises
     PersonalDataFound, so nothing is renamed and the previous publication stays."""
-    leaks = _scan_paths([*staged, settings.datadocs_dir])
+    leaks = _scan_paths([*staged, datadocs_dir])
     if leaks:
         raise PersonalDataFound(leaks, "Nothing was published; the previous publication stays.")
 
 
-def scan_run(settings, months: set[str] | None, instance=None, run_id: str | None = None) -> list[Leak]:
-    """The scan that ends a run (orchestration/privacy_asset.py): the warehouse
-    (the raw extracts for months; None: all), the serving folder as published,
-    the Data Docs, the files of DAGSTER_HOME and the event log of run_id.
+def scan_run(warehouse: Path, places: list[Path], months: set[str] | None, instance=None,
+             run_id: str | None = None, progress: Progress | None = None) -> list[Leak]:
+    """The scan that ends a run (orchestration/defs/serving.py): the warehouse
+    (the raw extracts for months; None: all), the places (the serving folder as
+    published, the Data Docs, the files of DAGSTER_HOME) and the event log of run_id.
     Never the landing folder: what is searched for is the shape of a
     personnummer, and reading the deliveries back cost most of the old scan's time."""
-    progress = Progress("privacy scan", unit="places")
-    leaks = scan_duckdb(settings.warehouse, months, progress) if settings.warehouse.exists() else []
-    leaks += _scan_paths([r for r in (settings.serving_dir, settings.datadocs_dir, settings.dagster_home) if r.exists()],
-                         progress)
+    progress = progress or Progress("privacy scan", unit="places")
+    leaks = scan_duckdb(warehouse, months, progress) if warehouse.exists() else []
+    leaks += _scan_paths([r for r in places if r.exists()], progress)
     if instance is not None and run_id:
         progress.step("the run's event log")
         leaks += scan_event_log(instance, run_id)

@@ -6,16 +6,16 @@
 
 On a terminal one line is redrawn in place (`label  3/24 files  ▕███   ▏ detail`);
 elsewhere (a log file, a scheduler, the Dagster UI's captured output, tests)
-it writes plain lines, at most one every NARAVARD_PROGRESS_SECONDS (default 10)
-plus the last, so a log says how far the work came without a line per row.
-Both go to stderr: stdout keeps the run's result lines. NARAVARD_PROGRESS=off
-silences it.
+it writes plain lines, at most one every `seconds` (NARAVARD_PROGRESS_SECONDS,
+default 10) plus the last, so a log says how far the work came without a line
+per row. Both go to stderr: stdout keeps the run's result lines. `off`
+(NARAVARD_PROGRESS=off) silences it; the settings come from the `progress`
+resource (orchestration/resources.py).
 
 Details name files, tables and counts only: never a value of the data.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import TextIO
@@ -25,13 +25,13 @@ BAR = 20
 
 class Progress:
     def __init__(self, label: str, total: int | None = None, unit: str = "", stream: TextIO | None = None,
-                 interval: float | None = None) -> None:
+                 interval: float | None = None, off: bool = False, seconds: float = 10.0) -> None:
         self.label, self.total, self.unit = label, total, unit
         self.stream = stream if stream is not None else sys.stderr
-        self.off = os.environ.get("NARAVARD_PROGRESS", "").strip().lower() in ("off", "0", "false", "no")
+        self.off = off
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.interval = interval if interval is not None else (
-            0.1 if self.tty else float(os.environ.get("NARAVARD_PROGRESS_SECONDS", "10")))
+            0.1 if self.tty else seconds)
         self.count = 0
         self.started = self.shown = time.monotonic()
         self.detail = ""

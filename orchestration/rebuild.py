@@ -82,7 +82,8 @@ def replay(settings: Settings, target: Path, staging: Path, found: list[Delivery
                 previous.unlink()
             staged[(d.extract.key, d.month)] = path
             shutil.copyfile(d.archived, path)
-            outcome = loading.load_file(con, d.extract, path, d.month, settings.pseudonym_key, settings.archive_dir)
+            outcome = loading.load_file(con, d.extract, path, d.month, settings.pseudonym_key, settings.archive_dir,
+                                        memory_limit=settings.ingest_memory_limit)
             print(f"naravard: replayed {d.source}/{d.file_name} ({d.month}): {outcome.status}")
     finally:
         con.close()
@@ -137,12 +138,9 @@ def rebuild(settings: Settings, command: str, log_level: str, execute) -> int:
           f"into a new warehouse")
     try:
         replay(settings, target, staging, found)
+        # The run reads the staged landing copy into the new warehouse: its resources are built from `new`.
         new = dataclasses.replace(settings, landing_dir=staging, warehouse=target)
-        new.export()
-        try:
-            code = execute(new, months[0], months[-1], command, log_level)
-        finally:
-            settings.export()
+        code = execute(new, months[0], months[-1], command, log_level)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if code != 0:

@@ -1,80 +1,30 @@
-"""dbt models as Dagster assets, grouped by layer; dbt tests become asset checks."""
+"""How the dbt build runs under Dagster: the translator (asset keys and groups), the build
+with its progress lines, and the partial parse handed on. The @dbt_assets that use them are
+declared in orchestration/defs/dbt.py."""
 
 import contextlib
-import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator
 
 from orchestration import incremental
+from orchestration.dbt_cli import NaravardDbtResource, dbt_project
 from orchestration.ingest.loading import ensure_schema
-from orchestration.paths import DBT_PROJECT_DIR
 from orchestration.resources import WarehouseResource
-from orchestration.settings import Settings, quiet_telemetry
-
-# DbtCliResource looks for `dbt` on PATH; a headless run from cron has no
-# activated venv, so point at the executable next to this interpreter.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 # `naravard run --full-refresh`: rebuild every model from all of raw.
 FULL_REFRESH_TAG = "naravard/full_refresh"
-
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-
-def dbt_env() -> dict[str, str]:
-    quiet_telemetry()
-    settings = Settings.from_env()
-    env = dict(os.environ)
-    env["NARAVARD_WAREHOUSE"] = str(settings.warehouse)
-    return env
-
-
-def _newest_source_mtime() -> float:
-    """Newest change to anything dbt parses (models, macros, seeds, yml)."""
-    newest = 0.0
-    for folder in ("models", "macros", "seeds", "tests", "analyses"):
-        for p in (DBT_PROJECT_DIR / folder).rglob("*"):
-            if p.is_file():
-                newest = max(newest, p.stat().st_mtime)
-    for name in ("dbt_project.yml", "profiles.yml"):
-        newest = max(newest, (DBT_PROJECT_DIR / name).stat().st_mtime)
-    return newest
-
-
-def dbt_vars() -> list[str]:
-    """The --vars of every dbt command. `dbt parse` and `dbt build` must pass the same:
-    dbt keeps its partial parse (partial_parse.msgpack, copied into each build's target
-    folder by dagster-dbt) only while vars, profile and target are unchanged; with
-    different vars every build said "Unable to do partial parsing" and parsed anew."""
-    # The disclosure threshold is one setting for dbt and for publishing.
-    return ["--vars", json.dumps({"suppression_threshold": Settings.from_env().suppression_threshold})]
 
 
 def colour_flag() -> str:
     """dbt's colours on a terminal only: redirected output gets no escape codes."""
     return "--use-colors" if sys.stdout.isatty() else "--no-use-colors"
-
-
-def ensure_manifest(force: bool = False) -> Path:
-    """`dbt parse` when the manifest is missing (a fresh clone) or older than
-    the dbt project (an edited model would otherwise be unknown to Dagster;
-    this also serves `dagster dev`)."""
-    manifest = dbt_project.manifest_path
-    if force or not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
-        subprocess.run(
-            [DBT_EXECUTABLE, "parse", "--quiet", *dbt_vars(), "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR)],
-            check=True, env=dbt_env(), cwd=DBT_PROJECT_DIR,
-        )
-    return manifest
 
 
 class NaravardTranslator(DagsterDbtTranslator):
@@ -93,16 +43,12 @@ class NaravardTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-# Not dbt_project.prepare_if_dev(): it looks for a bare `dbt` on PATH, and
-# ensure_manifest() already re-parses whenever the dbt project changed.
-ensure_manifest()
-
-
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=NaravardTranslator())
-def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def dbt_build(context: dg.AssetExecutionContext, dbt: NaravardDbtResource, warehouse: WarehouseResource):
+    """The body of the dbt assets: `dbt build` of the selection, its events with progress lines."""
     # Staging views select from every raw table: create the empty ones first,
     # so a source that has not delivered yet is "no data", not a crash.
-    fingerprint = incremental.project_fingerprint(dbt_vars())
+    # The vars that shape figures; the warehouse path and memory limit (also --vars) do not.
+    fingerprint = incremental.project_fingerprint([f"suppression_threshold={dbt.suppression_threshold}"])
     with warehouse.connect() as con:
         ensure_schema(con)
         incremental.ensure_tables(con)
@@ -111,7 +57,7 @@ def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
         changed = incremental.changed_months(con)
     # Unit tests check the SQL, not the data: `make test` runs them (tests/test_dbt_models.py);
     # in every run they cost 25 extra dbt nodes.
-    args = ["build", *dbt_vars(), colour_flag(), "--exclude", "resource_type:unit_test"]
+    args = ["build", *dbt.vars_args(), colour_flag(), "--exclude", "resource_type:unit_test"]
     if full_refresh:
         args.append("--full-refresh")
         context.log.info("dbt build: every model from all of raw (--full-refresh: asked for, the first build, "
@@ -127,7 +73,7 @@ def naravard_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     # Only a build of every model may say what the incremental tables were built from: after a
     # subset (some models picked in the UI) the others still wait for these months. (Checks may
     # be left out: they change no table.)
-    if set(context.selected_asset_keys) >= set(naravard_dbt_assets.keys):
+    if set(context.selected_asset_keys) >= set(context.assets_def.keys):
         with warehouse.connect() as con:
             incremental.record_built(con, fingerprint)
 
@@ -190,7 +136,3 @@ def with_progress(context: dg.AssetExecutionContext, events):
         elif isinstance(event, dg.AssetCheckResult):
             checked += 1
         yield event
-
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=DBT_EXECUTABLE)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +49,6 @@ CREATE TABLE IF NOT EXISTS {STATE_TABLE} (
 _CODE_DIRS = (PROJECT_ROOT / "orchestration", DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros",
               DBT_PROJECT_DIR / "seeds", DBT_PROJECT_DIR / "tests", EXPECTATIONS_DIR)
 _CODE_FILES = (DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml")
-_NOT_CONFIG = ("NARAVARD_PSEUDONYM_KEY",)
 
 
 @dataclass(frozen=True)
@@ -64,16 +62,16 @@ def watermark(con: duckdb.DuckDBPyConnection) -> Watermark:
     return Watermark(rows, newest)
 
 
-def fingerprint() -> str:
+def fingerprint(settings: Settings) -> str:
     """SHA-256 over the project's code (orchestration, dbt project, GX suites) and
-    every NARAVARD_* setting but the key (hashed, never stored in clear)."""
+    every setting but the key (Settings.without_key; hashed, never stored in clear)."""
     h = hashlib.sha256()
     files = [p for d in _CODE_DIRS if d.is_dir() for p in d.rglob("*")
              if p.is_file() and "__pycache__" not in p.parts]
     for p in sorted(files + [f for f in _CODE_FILES if f.exists()]):
         h.update(str(p.relative_to(PROJECT_ROOT)).encode() + b"\0" + p.read_bytes() + b"\0")
-    for name in sorted(n for n in os.environ if n.startswith("NARAVARD_") and n not in _NOT_CONFIG):
-        h.update(f"{name}={os.environ[name]}\0".encode())
+    for name, value in sorted(settings.without_key().items()):
+        h.update(f"{name}={value}\0".encode())
     return h.hexdigest()
 
 

@@ -29,6 +29,15 @@ def pipeline_vars(root: Path) -> dict[str, str]:
     }
 
 
+def pipeline_resources() -> dict:
+    """The resources of a run (orchestration/defs/resources.py), built from the settings of
+    the test's environment (naravard_env): for dg.materialize of a few assets."""
+    from orchestration.defs.resources import resources_from
+    from orchestration.settings import Settings
+
+    return resources_from(Settings.from_env())
+
+
 @pytest.fixture(scope="session")
 def region_demo(tmp_path_factory) -> tuple[Path, dict]:
     """The bundled demo at its defaults (scale 1, 2023-01..2024-12, defects in): what `make

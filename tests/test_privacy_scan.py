@@ -6,9 +6,9 @@ import duckdb
 import dagster as dg
 import pytest
 
-from orchestration.ingest.assets import ingest_assets
-from orchestration.privacy_asset import privacy_scan, run_months
-from orchestration.resources import WarehouseResource
+from orchestration.defs.ingest import ingest_assets
+from orchestration.defs.serving import privacy_scan, run_months
+from tests.conftest import pipeline_resources
 from orchestration.settings import Settings
 from tests.helpers import write_file
 
@@ -21,7 +21,7 @@ RANGE = {"dagster/asset_partition_range_start": "2024-01", "dagster/asset_partit
 
 def _run(instance, selection):
     return dg.materialize([*ingest_assets, privacy_scan], instance=instance, raise_on_error=False, tags=RANGE,
-                          resources={"warehouse": WarehouseResource()}, selection=selection)
+                          resources=pipeline_resources(), selection=selection)
 
 
 @pytest.fixture
@@ -66,14 +66,14 @@ def test_a_planted_number_fails_the_run_and_the_message_names_the_place_not_the_
 
 
 def test_the_scan_looks_at_the_run_months_and_only_those_raw_rows(naravard_env):
-    settings = Settings.from_env()
-    assert run_months(RANGE | {"dagster/asset_partition_range_end": "2024-03"}, settings) == \
+    landing = Settings.from_env().landing_dir
+    assert run_months(RANGE | {"dagster/asset_partition_range_end": "2024-03"}, landing) == \
         {"2024-01", "2024-02", "2024-03"}
-    assert run_months({"dagster/partition": "2023-11"}, settings) == {"2023-11"}
+    assert run_months({"dagster/partition": "2023-11"}, landing) == {"2023-11"}
     # No range (the monthly schedule): the newest month delivered.
     write_file(naravard_env / "landing" / "listning", "listning_2024-01.csv", LISTNING)
     write_file(naravard_env / "landing" / "listning", "listning_2024-02.csv", LISTNING)
-    assert run_months({}, settings) == {"2024-02"}
+    assert run_months({}, landing) == {"2024-02"}
 
 
 def test_the_scanner_matches_every_written_form_but_not_inside_a_hash(tmp_path):
@@ -136,7 +136,7 @@ def _serving_state(serving):
 
 
 def test_a_number_in_the_staged_copy_publishes_nothing_and_the_old_copy_stays(naravard_env):
-    from orchestration.publish.asset import serving_copy
+    from orchestration.defs.serving import serving_copy
 
     warehouse, serving = naravard_env / "warehouse" / "naravard.duckdb", naravard_env / "serving"
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +144,7 @@ def test_a_number_in_the_staged_copy_publishes_nothing_and_the_old_copy_stays(na
     def publish_once():
         with dg.DagsterInstance.get() as instance:
             return dg.materialize([serving_copy], instance=instance, raise_on_error=False,
-                                  resources={"warehouse": WarehouseResource()})
+                                  resources=pipeline_resources())
 
     _warehouse_with_indikatorer(warehouse, "Ersboda hälsocentral")
     assert publish_once().success
@@ -167,7 +167,7 @@ def test_a_number_in_the_staged_copy_publishes_nothing_and_the_old_copy_stays(na
 
 
 def test_a_number_in_the_data_docs_holds_back_the_publication(naravard_env):
-    from orchestration.publish.asset import serving_copy
+    from orchestration.defs.serving import serving_copy
 
     warehouse = naravard_env / "warehouse" / "naravard.duckdb"
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -177,7 +177,7 @@ def test_a_number_in_the_data_docs_holds_back_the_publication(naravard_env):
     page.write_text("<td>640702-3040</td>")
     with dg.DagsterInstance.get() as instance:
         result = dg.materialize([serving_copy], instance=instance, raise_on_error=False,
-                                resources={"warehouse": WarehouseResource()})
+                                resources=pipeline_resources())
     assert not result.success
     assert str(page) in _failure(result)
     assert not (naravard_env / "serving" / "naravard.duckdb").exists()

@@ -46,10 +46,14 @@ def test_a_terminal_gets_one_line_redrawn_with_a_bar():
     assert "▕" + "█" * 10 + " " * 10 + "▏" in text.rstrip("\n").split("\r")[-1]
 
 
-def test_it_can_be_switched_off(monkeypatch):
+def test_it_can_be_switched_off(naravard_env, monkeypatch):
+    from orchestration.defs.resources import resources_from
+    from orchestration.settings import Settings
+
     monkeypatch.setenv("NARAVARD_PROGRESS", "off")
+    progress = resources_from(Settings.from_env())["progress"]
     out = io.StringIO()
-    p = Progress("x", stream=out, interval=0)
+    p = Progress("x", stream=out, interval=0, off=progress.off)
     p.step("y")
     p.done()
     assert out.getvalue() == ""

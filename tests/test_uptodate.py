@@ -42,12 +42,12 @@ def published(naravard_env):
             loading.load_file(con, LISTNING, path, month, TEST_KEY, root / "archive")
     _serving(root, "p1")
     with duckdb.connect(str(root / "warehouse" / "naravard.duckdb")) as con:
-        uptodate.record(con, "r1", "p1", uptodate.fingerprint())
+        uptodate.record(con, "r1", "p1", uptodate.fingerprint(Settings.from_env()))
     return root
 
 
 def _idle():
-    return uptodate.nothing_to_do(Settings.from_env(), uptodate.fingerprint())
+    return uptodate.nothing_to_do(Settings.from_env(), uptodate.fingerprint(Settings.from_env()))
 
 
 def test_nothing_new_is_said_in_one_line(published):
@@ -79,7 +79,7 @@ def test_a_misnamed_file_is_work_once_and_then_logged(published):
         # ...which moved the load log past the publication: still work until a run publishes.
     assert _idle() is None
     with duckdb.connect(str(published / "warehouse" / "naravard.duckdb")) as con:
-        uptodate.record(con, "r2", "p1", uptodate.fingerprint())
+        uptodate.record(con, "r2", "p1", uptodate.fingerprint(Settings.from_env()))
     assert "run r2" in _idle()
 
 

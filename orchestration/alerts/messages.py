@@ -20,7 +20,7 @@ from email.message import EmailMessage
 
 import dagster as dg
 
-from orchestration.alerts.settings import AlertSettings
+from orchestration.settings import AlertSettings
 from orchestration.ingest.identity import mask_personnummer
 
 RANGE_START = "dagster/asset_partition_range_start"

@@ -2,7 +2,7 @@
 
     alert_run(instance, run_id)   failed checks of the run (+ the run itself if it failed)
 
-The daemon's sensors (orchestration/automation/alert_sensors.py) and the
+The daemon's sensors (orchestration/defs/sensors.py) and the
 headless `naravard run` / `naravard backfill` call it with the same run
 events, so a message looks the same whoever started the run.
 
@@ -29,7 +29,7 @@ import dagster as dg
 
 from orchestration.alerts.messages import RUN_FAILURE_KEY, Alert, check_alert, run_failure_alert
 from orchestration.alerts.send import Delivery, deliver
-from orchestration.alerts.settings import AlertSettings
+from orchestration.settings import AlertSettings
 
 log = logging.getLogger("naravard.alerts")
 
@@ -111,13 +111,12 @@ def pending_alerts(instance: dg.DagsterInstance, run: dg.DagsterRun, settings: A
     return out
 
 
-def alert_run(instance: dg.DagsterInstance, run_id: str, settings: AlertSettings | None = None, *,
+def alert_run(instance: dg.DagsterInstance, run_id: str, settings: AlertSettings, *,
               checks: bool = True, run_failure: bool = True) -> list[tuple[Alert, list[Delivery]]]:
     """Send the alerts this run deserves and has not had yet; returns what was sent and how it went.
 
     A run that is still going is left alone (its checks are read once it has finished),
     so one message covers every evaluation of a check in the run."""
-    settings = settings or AlertSettings.from_env()
     run = instance.get_run_by_id(run_id)
     if run is None or not run.is_finished:
         return []

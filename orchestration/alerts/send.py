@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from orchestration.alerts.messages import Alert, email_message, webhook_payload
-from orchestration.alerts.settings import AlertSettings
+from orchestration.settings import AlertSettings
 
 log = logging.getLogger("naravard.alerts")
 

@@ -1,24 +1,12 @@
-"""Schedules, sensors, the late-delivery rule and the single-writer guard (docs/operations.md).
+"""What the schedules and sensors decide, and the single-writer guard (docs/operations.md).
+The sensors, the schedule and the late-delivery asset are declared in orchestration/defs/.
 
-    from orchestration.automation import (automation_assets, automation_jobs,
-                                          automation_schedules, automation_sensors)
-
-landing_sensor.py  `landing_files`: a run for new or changed landing files (cursor by content hash)
-schedules.py       `naravard_monthly` job and the `monthly_publish` schedule (Europe/Stockholm)
+landing_sensor.py  what changed in the landing folder (cursor by content hash) and the run it asks for
 late.py            the late-delivery rule (a pure function) and raw._late_deliveries
-late_asset.py      raw/_late_deliveries with its check `leveranser_i_tid` (ERROR, not blocking)
-alert_sensors.py   `alerts_failed_checks` and `alerts_failed_runs` (orchestration/alerts sends)
+coverage.py        the demo's COVERAGE.json: which months a landing folder is meant to cover
 concurrency.py     one writer: what `naravard run` checks in the instance before it starts
-settings.py        NARAVARD_LATE_DAY, NARAVARD_MONTHLY_CRON, NARAVARD_LANDING_SETTLE_SECONDS
+
+NARAVARD_LATE_DAY, NARAVARD_MONTHLY_CRON and NARAVARD_LANDING_SETTLE_SECONDS are
+AutomationSettings in orchestration/settings.py; they reach the assets and the
+sensor as the `landing` resource, and the schedule as its cron.
 """
-from orchestration.automation.alert_sensors import failed_check_alerts, failed_run_alerts
-from orchestration.automation.landing_sensor import landing_files_sensor
-from orchestration.automation.late_asset import late_deliveries
-from orchestration.automation.schedules import monthly_job, monthly_schedule
-
-automation_assets = [late_deliveries]
-automation_jobs = [monthly_job]
-automation_schedules = [monthly_schedule]
-automation_sensors = [landing_files_sensor, failed_check_alerts, failed_run_alerts]
-
-__all__ = ["automation_assets", "automation_jobs", "automation_schedules", "automation_sensors"]

@@ -1,4 +1,5 @@
-"""The landing sensor: a run for new or changed files only.
+"""The landing sensor's logic: a run for new or changed files only (the sensor
+`landing_files` itself is declared in orchestration/defs/sensors.py).
 
 The cursor is JSON {relative path: [sha256, size, mtime_ns]} of the files
 already handed to a run. Content decides, not time stamps: a file copied again
@@ -26,18 +27,15 @@ Not taken (left for a later tick, not put in the cursor):
 
 import hashlib
 import json
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 
-from orchestration.automation.settings import AutomationSettings
 from orchestration.ingest import landing
 from orchestration.ingest.schemas import EXTRACTS
 from orchestration.masking import mask
-from orchestration.settings import Settings
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -147,27 +145,3 @@ def run_request(p: LandingPlan, asset_graph) -> dg.RunRequest:
         tags={RANGE_START: p.months[0], RANGE_END: p.months[-1], "naravard/trigger": "sensor",
               "naravard/files": names[:1000]},
     )
-
-
-@dg.sensor(
-    name="landing_files",
-    job_name=TARGET_JOB,
-    minimum_interval_seconds=60,
-    default_status=dg.DefaultSensorStatus.STOPPED,
-    description="Watches NARAVARD_LANDING_DIR and starts one run for new or changed files (by content hash): "
-    "the changed extracts over the changed months, then dbt, checks and publishing.",
-)
-def landing_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    settings = Settings.from_env()
-    auto = AutomationSettings.from_env()
-    if not settings.landing_dir.is_dir():
-        return dg.SensorResult(skip_reason=f"the landing folder {settings.landing_dir} does not exist",
-                               cursor=context.cursor)
-    p = plan(settings.landing_dir, read_cursor(context.cursor), time.time(), auto.settle_seconds)
-    wait = f"; waiting for {len(p.settling)} file(s) to settle" if p.settling else ""
-    if not p.changes:
-        return dg.SensorResult(skip_reason="no new or changed file" + wait, cursor=write_cursor(p.cursor))
-    context.log.info(f"{len(p.changes)} new or changed file(s) for {p.months[0]}..{p.months[-1]}: "
-                     f"{', '.join(mask(c.path) for c in p.changes[:20])}{wait}")
-    return dg.SensorResult(run_requests=[run_request(p, context.repository_def.asset_graph)],
-                           cursor=write_cursor(p.cursor))

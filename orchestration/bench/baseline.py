@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -79,11 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m orchestration.bench.baseline")
     p.add_argument("--raw", required=True, type=Path, help="warehouse holding the raw.* tables")
     p.add_argument("--out", required=True, type=Path, help="DuckDB file to write marts.indikatorer into")
-    p.add_argument("--memory-limit", default=os.environ.get("NARAVARD_DUCKDB_MEMORY_LIMIT", "4GB"))
-    p.add_argument("--threshold", type=int, default=int(os.environ.get("NARAVARD_SUPPRESSION_THRESHOLD", "5")))
+    p.add_argument("--memory-limit", help="default: NARAVARD_DUCKDB_MEMORY_LIMIT (orchestration/settings.py)")
+    p.add_argument("--threshold", type=int, help="default: NARAVARD_SUPPRESSION_THRESHOLD")
     p.add_argument("--result", type=Path, help="write the result as JSON here")
     a = p.parse_args(argv)
-    return emit(run(a.raw, a.out, a.memory_limit, a.threshold), a.result)
+    from orchestration.settings import Settings
+
+    settings = Settings.from_env(check_key=False)  # no key here: the raw tables are pseudonymised already
+    threshold = settings.suppression_threshold if a.threshold is None else a.threshold
+    return emit(run(a.raw, a.out, a.memory_limit or settings.duckdb_memory_limit, threshold), a.result)
 
 
 if __name__ == "__main__":

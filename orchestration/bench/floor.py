@@ -19,7 +19,6 @@ or number the indicators use can hold).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -155,11 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--from", dest="first", required=True)
     p.add_argument("--to", dest="last", required=True)
     p.add_argument("--out", required=True, type=Path, help="DuckDB file for the raw tables and marts.indikatorer")
-    p.add_argument("--memory-limit", default=os.environ.get("NARAVARD_DUCKDB_MEMORY_LIMIT", "4GB"))
+    p.add_argument("--memory-limit", help="default: NARAVARD_DUCKDB_MEMORY_LIMIT (orchestration/settings.py)")
     p.add_argument("--result", type=Path)
     a = p.parse_args(argv)
     settings = Settings.from_env()
-    return emit(run(a.landing, a.first, a.last, a.out, a.memory_limit, settings.suppression_threshold,
+    return emit(run(a.landing, a.first, a.last, a.out, a.memory_limit or settings.duckdb_memory_limit,
+                    settings.suppression_threshold,
                     settings.pseudonym_key), a.result)
 
 

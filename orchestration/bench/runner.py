@@ -33,6 +33,7 @@ from orchestration.bench.correction import write_correction
 from orchestration.bench.measure import GB, Measured, run_measured
 from orchestration.bench.stage import EXTRA_STAGES, STAGES
 from orchestration.paths import PROJECT_ROOT
+from orchestration.settings import Settings, child_env
 
 PY = sys.executable
 NARAVARD = str(Path(sys.executable).parent / "naravard")
@@ -50,9 +51,9 @@ def month_plus(month: str, k: int) -> str:
 
 def site_env(site: Path, landing: Path, memory_limit: str | None) -> dict[str, str]:
     """Environment of one isolated pipeline: its own warehouse, serving, archive, docs and Dagster instance."""
-    from orchestration.cli import DAGSTER_YAML
+    from orchestration.instance import DAGSTER_YAML
 
-    env = dict(os.environ)
+    env = child_env()
     for k in ("DAGSTER_DISABLE_TELEMETRY", "DO_NOT_TRACK"):
         env[k] = "1"
     env.update({"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "GX_ANALYTICS_ENABLED": "False",
@@ -117,7 +118,7 @@ def run_bench(a: argparse.Namespace) -> dict:
     cmd = [NARAVARD, "demo-data", "--out", str(gen), "--scale", str(scale), "--months", str(a.first_months + 1),
            "--end-month", m1,
            "--seed", str(a.seed)] + (["--clean"] if a.clean else [])
-    results["generate"] = _stage("generate", cmd, dict(os.environ), logs)
+    results["generate"] = _stage("generate", cmd, child_env(), logs)
     if results["generate"].returncode:
         raise SystemExit(f"naravard bench: generating data failed; see {results['generate'].log}")
     manifest = json.loads((gen / "DEFECTS.json").read_text())
@@ -184,8 +185,8 @@ def run_bench(a: argparse.Namespace) -> dict:
 
     shutil.rmtree(gen, ignore_errors=True) if a.drop_data else None
     summary = report.summarise(scale, results, comparison, incremental, info, volumes, m0, m1, a.months,
-                               first_files, new_files, a.memory_limit or os.environ.get(
-                                   "NARAVARD_DUCKDB_MEMORY_LIMIT", "4GB (default)"), profiles, steps,
+                               first_files, new_files, a.memory_limit or Settings.from_env(
+                                   check_key=False).duckdb_memory_limit, profiles, steps,
                                floor_comparison)
     (root / "summary.json").write_text(json.dumps(summary, default=str, indent=1))
     if a.report != "-":

@@ -58,13 +58,12 @@ def selection(stage: str):
 def _named_selection(stage: str):
     import dagster as dg
 
-    from orchestration.automation import automation_assets
-    from orchestration.definitions import defs  # noqa: F401  (exports the settings first)
-    from orchestration.ingest.assets import ingest_assets, landing_inventory
+    from orchestration.definitions import defs  # noqa: F401  (prepares the dbt manifest first)
+    from orchestration.defs.ingest import ingest_assets, landing_inventory, late_deliveries
     from orchestration.ingest.schemas import EXTRACTS
-    from orchestration.quality.checks import (dq_findings_registreringsluckor, indikatorer_gx_kontrakt,
-                                              raw_checks)
-    from orchestration.transform import naravard_dbt_assets
+    from orchestration.defs.quality import (dq_findings_registreringsluckor, indikatorer_gx_kontrakt,
+                                            raw_checks)
+    from orchestration.defs.dbt import naravard_dbt_assets
 
     if stage.startswith("ingest"):
         source = stage.removeprefix("ingest").removeprefix("_")
@@ -72,11 +71,11 @@ def _named_selection(stage: str):
         assert {k for a in ingest_assets for k in a.keys} >= set(keys)
         return dg.AssetSelection.assets(*keys).without_checks()
     if stage == "landing":
-        late = [k for a in automation_assets for k in a.keys]
+        late = list(late_deliveries.keys)
         # The inventory reports its own check (filer_redovisade) with the asset: select both.
         return (dg.AssetSelection.assets(*landing_inventory.keys, *late).without_checks()
                 | dg.AssetSelection.checks(*landing_inventory.check_keys,
-                                           *(c for a in automation_assets for c in a.check_keys)))
+                                           *late_deliveries.check_keys))
     if stage == "checks_raw":
         return dg.AssetSelection.checks(*(c for chk in raw_checks for c in chk.check_keys))
     if stage == "dbt_build":

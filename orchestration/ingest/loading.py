@@ -15,7 +15,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
-import os
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from orchestration.ingest.schemas import EXTRACTS, Extract, raw_columns, raw_tab
 from orchestration.ingest.sqltext import ident, lit
 from orchestration.ingest.staging import Staged, stage_file
 from orchestration.masking import mask
+from orchestration.settings import DEFAULT_INGEST_MEMORY_LIMIT
 
 log = logging.getLogger(__name__)
 
@@ -168,17 +168,12 @@ def record_file_set_aside(con: duckdb.DuckDBPyConnection, path: Path, source: st
     return LoadOutcome(extract_key or "", path.name, month, STATUS_FILE_SET_ASIDE, sha, message=message)
 
 
-# How much memory DuckDB may take while loading one file: what it needs
-# beyond goes to its temp directory, so the memory of a load does not grow
-# with the size of the file.
-DEFAULT_INGEST_MEMORY_LIMIT = "2GB"
-
-
 @contextlib.contextmanager
-def _bounded(con: duckdb.DuckDBPyConnection):
-    """The ingest memory limit, and no insertion order to keep (rows carry their
-    line), for the length of one load; the connection's settings after."""
-    limit = os.environ.get("NARAVARD_INGEST_MEMORY_LIMIT") or DEFAULT_INGEST_MEMORY_LIMIT
+def _bounded(con: duckdb.DuckDBPyConnection, limit: str):
+    """The ingest memory limit (NARAVARD_INGEST_MEMORY_LIMIT: what DuckDB needs beyond
+    goes to its temp directory, so the memory of a load does not grow with the size of
+    the file), and no insertion order to keep (rows carry their line), for the length
+    of one load; the connection's settings after."""
     before = con.execute("SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
                          ).fetchone()
     con.execute(f"SET memory_limit = {lit(limit)}")
@@ -220,8 +215,8 @@ FROM {table} WHERE reason IS NOT NULL"""
 
 
 def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, month: str, key: str,
-              archive_dir: Path) -> LoadOutcome:
-    """Load one delivered file for its reporting month.
+              archive_dir: Path, memory_limit: str = DEFAULT_INGEST_MEMORY_LIMIT) -> LoadOutcome:
+    """Load one delivered file for its reporting month, in at most memory_limit of DuckDB memory.
 
     The file is staged (checked and transcoded, block by block), then DuckDB
     reads, types, judges and pseudonymises it in SQL: no frame of the file is
@@ -251,7 +246,7 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
     params = {"month": month, "file_name": mask(path.name), "sha": sha, "load_id": load_id, "now": now,
               "source": extract.source, "extract": extract.key}
     try:
-        with _bounded(con):
+        with _bounded(con, memory_limit):
             con.execute(q.create)
             rows_loaded, sql_aside = con.execute(
                 f"SELECT count(*) FILTER (reason IS NULL), count(*) FILTER (reason IS NOT NULL) FROM {q.table}"

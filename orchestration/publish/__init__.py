@@ -5,6 +5,8 @@
     <serving>/indikatorer.csv         Vården i siffror's shape (exports.py)
     <serving>/rapport/index.html      the report (orchestration/report, its own asset)
 
+The Dagster asset that publishes is serving/naravard in orchestration/defs/serving.py.
+
 BI tools cannot open the warehouse while a run writes it, even read-only
 (duckdb#17158), so they read this separate copy. What may leave the warehouse
 is decided in one place, disclosure.py; every file is staged under a temporary
@@ -15,14 +17,4 @@ from __future__ import annotations
 from orchestration.publish.folder import publish
 from orchestration.publish.serving_db import SERVING_DB, Publication
 
-__all__ = ["publish", "Publication", "SERVING_DB", "serving_copy"]
-
-
-def __getattr__(name: str):
-    # The Dagster asset is imported on demand: it loads the dbt project, which
-    # the disclosure rule and its tests do not need.
-    if name == "serving_copy":
-        from orchestration.publish.asset import serving_copy
-
-        return serving_copy
-    raise AttributeError(name)
+__all__ = ["publish", "Publication", "SERVING_DB"]

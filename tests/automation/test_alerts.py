@@ -12,9 +12,10 @@ import logging
 import dagster as dg
 import pytest
 
-from orchestration.alerts import ALERTS_SENT_TAG, AlertSettings, alert_run
+from orchestration.alerts import ALERTS_SENT_TAG, alert_run
+from orchestration.settings import AlertSettings, Settings
 from orchestration.alerts.send import SendFailed, post_json, send_email
-from orchestration.automation.alert_sensors import failed_check_alerts, failed_run_alerts
+from orchestration.defs.sensors import failed_check_alerts, failed_run_alerts
 from tests.automation.conftest import fact, personnummer_like, teams_text
 
 PNR = "19640823-3234"  # a valid personnummer (Luhn): must never reach a receiver
@@ -49,7 +50,11 @@ def _run(instance: dg.DagsterInstance) -> str:
 
 
 def _tick(sensor, instance, cursor):
-    with dg.build_sensor_context(instance=instance, cursor=cursor) as context:  # closed: see test_schedule
+    from tests.conftest import pipeline_resources
+
+    alerting = pipeline_resources()["alerting"]  # the test's channels (alert_env)
+    with dg.build_sensor_context(instance=instance, cursor=cursor,  # closed: see test_schedule
+                                 resources={"alerting": alerting}) as context:
         return sensor.evaluate_tick(context).cursor
 
 
@@ -89,7 +94,7 @@ def test_daemon_sensors_alert_once_per_failing_check_and_failed_run(alert_env, w
         # Later ticks and the headless path find nothing new for this run.
         _tick(failed_check_alerts, instance, checks_cursor)
         _tick(failed_run_alerts, instance, runs_cursor)
-        assert alert_run(instance, run_id) == []
+        assert alert_run(instance, run_id, Settings.from_env().alerts) == []
         assert len(webhook.posts) == 2 and len(mailbox.messages) == 2
         assert instance.get_run_by_id(run_id).tags[ALERTS_SENT_TAG] == '["check:raw/paket:kontrakt", "run_failure"]'
 
@@ -99,7 +104,7 @@ def test_headless_path_alerts_with_warn_on_to_slack(alert_env, webhook, mailbox,
     monkeypatch.setenv("NARAVARD_ALERT_ON_WARN", "true")
     with dg.DagsterInstance.get() as instance:
         run_id = _run(instance)
-        sent = alert_run(instance, run_id)  # what `naravard run` calls after its run
+        sent = alert_run(instance, run_id, Settings.from_env().alerts)  # what `naravard run` calls after its run
         assert [a.title for a, _ in sent] == [
             "ERROR: check kontrakt failed on raw/paket",
             "WARN: check registrering failed on raw/paket",
@@ -128,7 +133,7 @@ def test_run_that_failed_in_a_step_names_the_step_without_personal_data(alert_en
 
     with dg.DagsterInstance.get() as instance:
         result = dg.materialize([trasig], instance=instance, raise_on_error=False)
-        sent = alert_run(instance, result.run_id)
+        sent = alert_run(instance, result.run_id, Settings.from_env().alerts)
     assert [a.key for a, _ in sent] == ["run_failure"]
     text = teams_text(webhook.posts[0])
     assert "trasig: dagster._core.errors.DagsterExecutionStepExecutionError" in text or "trasig:" in text
@@ -175,7 +180,7 @@ def test_nothing_configured_means_logged_only(naravard_env, monkeypatch, caplog)
         monkeypatch.delenv(name, raising=False)
     with dg.DagsterInstance.get() as instance:
         run_id = _run(instance)
-        sent = alert_run(instance, run_id)
+        sent = alert_run(instance, run_id, Settings.from_env().alerts)
     assert [a.key for a, ds in sent if ds == []] == ["check:raw/paket:kontrakt", "run_failure"]
     assert "no channel configured" in caplog.text
 

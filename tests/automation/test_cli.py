@@ -17,9 +17,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.automation.alert_sensors import failed_check_alerts
+from orchestration.defs.sensors import failed_check_alerts
 from orchestration.automation.coverage import COVERAGE_NAME
-from orchestration.automation.late_asset import today_in_sweden
+from orchestration.defs.ingest import today_in_sweden
 from orchestration.cli import main
 from orchestration.demo import write_demo_data
 from orchestration.ingest.schemas import EXTRACTS
@@ -125,7 +125,10 @@ def test_naravard_run_alerts_once_per_failing_check_without_personal_data(alert_
         assert all(run_url in t for t in mailbox.texts())
 
         # The daemon's sensor, looking at every finished run, finds nothing left to send.
-        with dg.build_sensor_context(instance=instance, cursor='{"after": 0}') as context:
+        from tests.conftest import pipeline_resources
+
+        with dg.build_sensor_context(instance=instance, cursor='{"after": 0}',
+                                     resources={"alerting": pipeline_resources()["alerting"]}) as context:
             failed_check_alerts.evaluate_tick(context)
         assert len(webhook.posts) == 4 and len(mailbox.messages) == 4
     assert out.count("naravard: alert: ") == 4

@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 
 from orchestration.automation.concurrency import WarehouseInUse, claim_instance
-from orchestration.cli import DAGSTER_YAML, ensure_dagster_home
+from orchestration.instance import DAGSTER_YAML, ensure_dagster_home
 from orchestration.settings import Settings
 
 

@@ -10,10 +10,10 @@ import dagster as dg
 import pytest
 
 from orchestration.automation.landing_sensor import (
-    landing_files_sensor,
     plan,
     read_cursor,
 )
+from orchestration.defs.sensors import landing_files_sensor
 
 TELEFONI_JAN = "inkommande_samtal;besvarade_samma_dag;hsa_id;datum\n10;8;SE2321000222-E001001;2024-01-02\n"
 
@@ -41,7 +41,11 @@ def _put(land, rel, text, mtime=None):
 
 
 def _tick(repository_def, cursor):
-    return landing_files_sensor(dg.build_sensor_context(cursor=cursor, repository_def=repository_def))
+    from tests.conftest import pipeline_resources
+
+    landing = pipeline_resources()["landing"]  # the test's landing folder and settle time
+    return landing_files_sensor(dg.build_sensor_context(cursor=cursor, repository_def=repository_def,
+                                                        resources={"landing": landing}))
 
 
 def _keys(request):

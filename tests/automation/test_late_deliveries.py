@@ -12,11 +12,11 @@ import duckdb
 
 from orchestration.automation import late
 from orchestration.automation.coverage import COVERAGE_NAME, Coverage, applicable_coverage
-from orchestration.automation.late_asset import CHECK_NAME, LATE_ASSET, late_deliveries, today_in_sweden
+from orchestration.defs.ingest import CHECK_NAME, LATE_ASSET, late_deliveries, today_in_sweden
 from orchestration.ingest import landing, loading
 from orchestration.demo import write_demo_data
 from orchestration.ingest.schemas import EXTRACTS
-from orchestration.resources import WarehouseResource
+from tests.conftest import pipeline_resources
 
 KEYS = [e.key for e in EXTRACTS]  # the seven extract types
 ALL_JAN = {(k, "2024-01") for k in KEYS}
@@ -130,7 +130,7 @@ def test_the_asset_writes_the_table_and_its_check_fails_with_error_not_blocking(
     expected = 7 * (_months_between("2024-02", last_due))
 
     with dg.DagsterInstance.get() as instance:
-        result = dg.materialize([late_deliveries], instance=instance, resources={"warehouse": WarehouseResource()})
+        result = dg.materialize([late_deliveries], instance=instance, resources=pipeline_resources())
     assert result.success  # a late file is a finding, not a failed run
     [check] = result.get_asset_check_evaluations()
     assert (check.asset_key, check.check_name, check.passed) == (LATE_ASSET, CHECK_NAME, False)
@@ -185,7 +185,7 @@ def test_demo_data_is_on_time_within_its_horizon_and_late_in_prod(naravard_env, 
     def evaluate():
         with dg.DagsterInstance.get() as instance:
             result = dg.materialize([late_deliveries], instance=instance,
-                                    resources={"warehouse": WarehouseResource()})
+                                    resources=pipeline_resources())
         [check] = result.get_asset_check_evaluations()
         return check
 

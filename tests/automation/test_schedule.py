@@ -8,7 +8,7 @@ import dagster as dg
 import pytest
 from dagster._utils.schedules import cron_string_iterator
 
-from orchestration.automation.settings import AutomationSettings
+from orchestration.settings import AutomationSettings
 from orchestration.settings import ConfigurationError
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -6,8 +6,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.ingest.assets import ingest_assets, landing_inventory
-from orchestration.resources import WarehouseResource
+from orchestration.defs.ingest import ingest_assets, landing_inventory
+from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 
 PNRS = ["19640823-3234", "196408233234", "196408833231"]
@@ -31,7 +31,7 @@ def test_ingest_two_months_in_one_run_and_event_log_has_no_personnummer(naravard
     result = dg.materialize(
         [*ingest_assets, landing_inventory],
         instance=instance,
-        resources={"warehouse": WarehouseResource()},
+        resources=pipeline_resources(),
         tags={"dagster/asset_partition_range_start": "2024-01", "dagster/asset_partition_range_end": "2024-02"},
         selection=dg.AssetSelection.assets(["raw", "listning_listning"], ["raw", "vardgaranti_telefoni"]),
     )
@@ -67,7 +67,7 @@ def test_landing_inventory_sets_aside_unloadable_names(naravard_env):
     _landing(naravard_env / "landing")
     write_file(naravard_env / "landing" / "vhu", "inbjudan_2099-01.csv", "personnummer;hsa_id;inbjudningsdatum;malgrupp")
     result = dg.materialize([landing_inventory], instance=dg.DagsterInstance.get(),
-                            resources={"warehouse": WarehouseResource()})
+                            resources=pipeline_resources())
     assert result.success
     con = duckdb.connect(str(naravard_env / "warehouse" / "naravard.duckdb"), read_only=True)
     rows = con.execute("SELECT file_name, status, message FROM raw._load_log ORDER BY file_name").fetchall()

@@ -39,14 +39,14 @@ def test_an_ingest_step_with_another_key_fails_without_retries(naravard_env, mon
     # The daemon's runs have no `naravard run` in front of them: the ingest steps check the key themselves.
     import dagster as dg
 
-    from orchestration.ingest.assets import same_key
+    from orchestration.defs.ingest import same_key
     from orchestration.settings import Settings
 
     monkeypatch.setenv("NARAVARD_PSEUDONYM_KEY", KEY_A)
     con = duckdb.connect(str(naravard_env / "w.duckdb"))
-    same_key(con, Settings.from_env())
+    same_key(con, Settings.from_env().pseudonym_key, Settings.from_env().warehouse)
     monkeypatch.setenv("NARAVARD_PSEUDONYM_KEY", KEY_B)
     with pytest.raises(dg.Failure, match="naravard rekey") as e:
-        same_key(con, Settings.from_env())
+        same_key(con, Settings.from_env().pseudonym_key, Settings.from_env().warehouse)
     assert e.value.allow_retries is False
     con.close()

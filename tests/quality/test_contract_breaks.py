@@ -90,7 +90,7 @@ def test_a_cross_rule_without_an_expectation_is_an_error():
 
 
 def test_checks_are_registered_with_their_blocking_flags():
-    from orchestration.quality import quality_checks
+    from orchestration.defs.quality import quality_checks
 
     specs = {(s.asset_key.to_user_string(), s.name): s.blocking for c in quality_checks for s in c.check_specs}
     for e in EXTRACTS:
@@ -121,9 +121,9 @@ def test_too_many_rows_set_aside_blocks_the_first_publication(naravard_env):
 
 
 def test_gx_suite_catches_rows_that_bypassed_the_loader(naravard_env):
-    from orchestration.ingest.assets import ingest_assets
-    from orchestration.quality.checks import raw_checks
-    from orchestration.resources import WarehouseResource
+    from orchestration.defs.ingest import ingest_assets
+    from orchestration.defs.quality import raw_checks
+    from tests.conftest import pipeline_resources
 
     rows = [f"{HSA};2024-01-{d:02d};10;7" for d in range(1, 6)]
     write_file(naravard_env / "landing" / "vardgaranti", "telefoni_2024-01.csv", _telefoni(rows))
@@ -136,7 +136,7 @@ def test_gx_suite_catches_rows_that_bypassed_the_loader(naravard_env):
         # by an earlier test in the session would otherwise be resolved through a dead weakref).
         with dg.DagsterInstance.get() as instance:
             return dg.materialize([asset, checks], partition_key=None if selection else "2024-01", instance=instance,
-                                  selection=selection, resources={"warehouse": WarehouseResource()},
+                                  selection=selection, resources=pipeline_resources(),
                                   raise_on_error=False)
 
     first = materialize()

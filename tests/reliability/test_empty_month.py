@@ -9,8 +9,8 @@ import logging
 import dagster as dg
 import duckdb
 
-from orchestration.ingest.assets import ingest_assets
-from orchestration.resources import WarehouseResource
+from orchestration.defs.ingest import ingest_assets
+from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 
 TEL = "hsa_id;datum;inkommande_samtal;besvarade_samma_dag"
@@ -19,7 +19,7 @@ HSA = "SE2321000222-E001001"
 
 def _run():
     return dg.materialize(
-        ingest_assets, instance=dg.DagsterInstance.get(), resources={"warehouse": WarehouseResource()},
+        ingest_assets, instance=dg.DagsterInstance.get(), resources=pipeline_resources(),
         tags={"dagster/asset_partition_range_start": "2024-02", "dagster/asset_partition_range_end": "2024-02"},
         selection=dg.AssetSelection.assets(["raw", "vardgaranti_telefoni"]))
 

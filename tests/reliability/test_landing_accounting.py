@@ -15,11 +15,11 @@ import pytest
 
 from orchestration.automation import landing_sensor, late
 from orchestration.ingest import landing
-from orchestration.ingest.assets import ingest_assets, landing_inventory
+from orchestration.defs.ingest import ingest_assets, landing_inventory
 from orchestration.ingest.schemas import BY_KEY
 from orchestration.landing_names import DELIVERY, IGNORED, SET_ASIDE, meaning
 from orchestration.quality import deliveries
-from orchestration.resources import WarehouseResource
+from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 
 MONTHS = {"2024-01", "2024-02"}
@@ -89,7 +89,7 @@ def test_a_name_that_differs_in_letter_case_is_loaded_and_every_file_is_accounte
     _hostile_landing(land)
     instance = dg.DagsterInstance.get()
     result = dg.materialize(
-        [*ingest_assets, landing_inventory], instance=instance, resources={"warehouse": WarehouseResource()},
+        [*ingest_assets, landing_inventory], instance=instance, resources=pipeline_resources(),
         tags={"dagster/asset_partition_range_start": "2024-02", "dagster/asset_partition_range_end": "2024-02"},
         selection=dg.AssetSelection.assets(["raw", "vhu_undersokning"], ["raw", "landing_inventory"]))
     assert result.success

@@ -11,9 +11,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.ingest.assets import ingest_assets, landing_inventory
+from orchestration.defs.ingest import ingest_assets, landing_inventory
 from orchestration.masking import MASK, mask
-from orchestration.resources import WarehouseResource
+from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 
 # 640702-3040 is a valid personnummer: Luhn over 6407023040 with weights 2,1,2,1,... is
@@ -46,7 +46,7 @@ def test_a_personnummer_in_a_file_name_never_reaches_the_warehouse_archive_or_lo
     write_file(land, f"{DIGITS}.csv", body)  # in the root: ignored, reported
     instance = dg.DagsterInstance.get()
     result = dg.materialize(
-        [*ingest_assets, landing_inventory], instance=instance, resources={"warehouse": WarehouseResource()},
+        [*ingest_assets, landing_inventory], instance=instance, resources=pipeline_resources(),
         tags={"dagster/asset_partition_range_start": "2024-01", "dagster/asset_partition_range_end": "2024-01"},
         selection=dg.AssetSelection.assets(["raw", "vardgaranti_telefoni"], ["raw", "landing_inventory"]))
     assert result.success

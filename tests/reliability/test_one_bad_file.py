@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from orchestration.ingest import faults
-from orchestration.ingest.assets import ingest_assets
-from orchestration.resources import WarehouseResource
+from orchestration.defs.ingest import ingest_assets
+from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 
 TEL = "hsa_id;datum;inkommande_samtal;besvarade_samma_dag"
@@ -24,7 +24,7 @@ TELEFONI = dg.AssetKey(["raw", "vardgaranti_telefoni"])
 
 def _run(months: tuple[str, str]):
     return dg.materialize(
-        ingest_assets, instance=dg.DagsterInstance.get(), resources={"warehouse": WarehouseResource()},
+        ingest_assets, instance=dg.DagsterInstance.get(), resources=pipeline_resources(),
         tags={"dagster/asset_partition_range_start": months[0], "dagster/asset_partition_range_end": months[1]},
         selection=dg.AssetSelection.assets(TELEFONI), raise_on_error=False)
 

@@ -1,23 +1,37 @@
-"""Dagster assets for ingestion: one per extract type, partitioned by reporting month.
+"""The raw layer's assets: one per extract, the landing inventory, and the late deliveries.
 
-The assets are thin: which files to load comes from `landing`, how to load
-them from `loading`. Each asset takes a range of months in one step
-(single-run backfill policy), so a backfill of 24 months is one step, not 24.
+raw/<extract>        one per extract type, partitioned by reporting month. Thin: which
+                     files to load comes from `ingest.landing`, how to load them from
+                     `ingest.loading`. Each asset takes a range of months in one step
+                     (single-run backfill policy), so a backfill of 24 months is one step.
+raw/landing_inventory  every file in the landing folder accounted for, with its check.
+raw/_late_deliveries   the late-delivery rule (automation/late.py) with the check that alerts on it.
+
+(No `from __future__ import annotations`: Dagster reads the context annotation.)
 """
 
 import contextlib
 import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
 
-from orchestration.ingest import faults, key_guard, landing, loading
+from orchestration.automation import coverage, late
+from orchestration.ingest import faults, key_guard, loading
+from orchestration.ingest import landing as landing_scan
 from orchestration.ingest.schemas import EXTRACTS, Extract
 from orchestration.landing_names import IGNORED, SET_ASIDE
 from orchestration.partitions import monthly_partitions
-from orchestration.progress import Progress
-from orchestration.resources import WarehouseResource
-from orchestration.settings import Settings
+from orchestration.resources import (
+    ArchiveResource,
+    LandingResource,
+    ProgressResource,
+    PseudonymKeyResource,
+    WarehouseResource,
+)
+from orchestration.settings import TIMEZONE
 
 RAW_GROUP = "raw"
 
@@ -45,10 +59,10 @@ def _summary(outcomes: list[loading.LoadOutcome], missing: list[str]) -> dict:
     return meta
 
 
-def same_key(con, settings: Settings) -> None:
+def same_key(con, key: str, warehouse: Path) -> None:
     """Stop (without retries: waiting does not change a key) when the key is not the warehouse's."""
     try:
-        key_guard.ensure(con, settings.pseudonym_key, settings.warehouse)
+        key_guard.ensure(con, key, warehouse)
     except key_guard.KeyChanged as e:
         raise dg.Failure(description=str(e), allow_retries=False) from None
 
@@ -61,18 +75,19 @@ def _emptied_line(extract: Extract, outcome: loading.LoadOutcome) -> str:
             "the file again with its rows.")
 
 
-def _load_one(con, extract: Extract, f: landing.LandingFile, month: str, settings: Settings) -> loading.LoadOutcome:
+def _load_one(con, extract: Extract, f: landing_scan.LandingFile, month: str, key: str, archive_dir: Path,
+              memory_limit: str) -> loading.LoadOutcome:
     """Load one delivery. A data error on it (not a transient fault: those go to the RetryPolicy)
     sets this file aside whole, so the other files of the run are still archived and loaded."""
     try:
-        return loading.load_file(con, extract, f.path, month, settings.pseudonym_key, settings.archive_dir)
+        return loading.load_file(con, extract, f.path, month, key, archive_dir, memory_limit=memory_limit)
     except Exception as e:
         if faults.is_transient(e):
             raise
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")  # load_file rolls its transaction back; this is for a failure before it
         return loading.record_file_set_aside(con, f.path, extract.source, extract.key, month,
-                                             faults.file_failed(f.path.name, e), settings.archive_dir,
+                                             faults.file_failed(f.path.name, e), archive_dir,
                                              dedupe=False)
 
 
@@ -89,24 +104,27 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
         # For transient faults only: a data error sets its file aside, or fails without a retry (faults.py).
         retry_policy=dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL),
     )
-    def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        settings = Settings.from_env()
+    def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource,
+                archive: ArchiveResource, pseudonym_key: PseudonymKeyResource,
+                progress: ProgressResource) -> dg.MaterializeResult:
         outcomes: list[loading.LoadOutcome] = []
         missing: list[str] = []
         emptied: list[str] = []
         # The files are those the landing scan calls deliveries of this extract (any letter case).
-        delivered = landing.deliveries(landing.scan(settings.landing_dir), extract)
+        delivered = landing_scan.deliveries(landing_scan.scan(landing.dir), extract)
         with faults.retry_only_transient(f"raw.{extract.key}"), warehouse.connect() as con:
-            same_key(con, settings)
+            same_key(con, pseudonym_key.key, warehouse.resolved_path())
             loading.ensure_schema(con)
-            progress = Progress(f"ingest raw.{extract.key}", total=len(context.partition_keys), unit="months")
+            shown = progress.start(f"ingest raw.{extract.key}", total=len(context.partition_keys),
+                                            unit="months")
             for month in context.partition_keys:
                 f = delivered.get(month)
                 if f is None:
                     missing.append(month)
                     continue
-                outcome = _load_one(con, extract, f, month, settings)
-                progress.step(f"{outcome.file_name}: {outcome.rows_read} rows, {outcome.status}")
+                outcome = _load_one(con, extract, f, month, pseudonym_key.key, archive.dir,
+                                    warehouse.ingest_memory_limit)
+                shown.step(f"{outcome.file_name}: {outcome.rows_read} rows, {outcome.status}")
                 # Messages never hold a clear personnummer (loading masks them).
                 if outcome.status == loading.STATUS_LOADED and outcome.rows_read == 0:
                     emptied.append(month)
@@ -118,7 +136,7 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 else:
                     context.log.info(f"{outcome.file_name}: {outcome.status}; {outcome.message}")
                 outcomes.append(outcome)
-            progress.done(f"{sum(o.rows_read for o in outcomes)} rows read; months without a file: {len(missing)}")
+            shown.done(f"{sum(o.rows_read for o in outcomes)} rows read; months without a file: {len(missing)}")
         return dg.MaterializeResult(metadata={**_summary(outcomes, missing),
                                               "months_emptied": ", ".join(emptied) or "none"})
 
@@ -145,22 +163,23 @@ INVENTORY_CHECK = "filer_redovisade"
     "in raw._load_log, so the sender can be told; files that are no deliveries (outside the source folders, "
     "hidden) are ignored and listed in raw._landing_files (a finding in marts.dq_findings).",
 )
-def landing_inventory(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    settings = Settings.from_env()
-    files = landing.scan(settings.landing_dir)
-    counted = landing.counts(files)  # asserts seen = deliveries + set aside + ignored
+def landing_inventory(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                      landing: LandingResource, archive: ArchiveResource,
+                      pseudonym_key: PseudonymKeyResource) -> dg.MaterializeResult:
+    files = landing_scan.scan(landing.dir)
+    counted = landing_scan.counts(files)  # asserts seen = deliveries + set aside + ignored
     with warehouse.connect() as con:
-        same_key(con, settings)
+        same_key(con, pseudonym_key.key, warehouse.resolved_path())
         loading.ensure_schema(con)
         for f in files:
             if f.kind == SET_ASIDE:
                 loading.record_file_set_aside(con, f.path, f.source, None if f.ambiguous or f.extract is None
-                                              else f.extract.key, f.month, f.problem, settings.archive_dir)
+                                              else f.extract.key, f.month, f.problem, archive.dir)
                 context.log.error(f"set aside: {f.problem}")
             elif f.kind == IGNORED and f.reported:
                 context.log.warning(f"ignored: {f.problem}")
-        landing.write_table(con, files, dt.datetime.now())
-    meta: dict = {"landing_dir": str(settings.landing_dir), **counted}
+        landing_scan.write_table(con, files, dt.datetime.now())
+    meta: dict = {"landing_dir": str(landing.dir), **counted}
     listed = [f for f in files if not f.is_delivery]
     if listed:
         meta["not_loaded"] = dg.MetadataValue.md(
@@ -173,4 +192,60 @@ def landing_inventory(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                      f"every file in the landing folder accounted for: {counted['deliveries']} deliveries, "
                      f"{counted['set_aside']} set aside, {counted['ignored']} ignored (notes in the root)"),
         metadata=counted)
+    return dg.MaterializeResult(metadata=meta, check_results=[check])
+
+
+# raw/_late_deliveries. The check `leveranser_i_tid` fails with ERROR severity when a
+# file is late, so the alert sensors (and `naravard run`) send an alert by default. It
+# is not blocking: the months that did arrive are still built and published, a late
+# file is a reason to call the sender, not to hold back everyone else's figures. It
+# depends on raw/landing_inventory only, not on the extract assets, so a blocking
+# failure of one extract's checks does not stop the late-delivery finding of the same run.
+LATE_ASSET = dg.AssetKey(["raw", "_late_deliveries"])
+CHECK_NAME = "leveranser_i_tid"
+
+
+def today_in_sweden() -> dt.date:
+    return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+@dg.asset(
+    key=LATE_ASSET,
+    deps=[dg.AssetKey(["raw", "landing_inventory"])],
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    description="raw._late_deliveries: each expected monthly file (every extract, from the first delivered month) "
+    "that has not arrived by day NARAVARD_LATE_DAY (15) of the following month. Replaced on every run.",
+    check_specs=[dg.AssetCheckSpec(
+        CHECK_NAME, asset=LATE_ASSET, blocking=False,
+        description="ERROR when an expected monthly file is late (not blocking: what arrived is published). "
+        "The late files are in raw._late_deliveries.")],
+)
+def late_deliveries(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                    landing: LandingResource) -> dg.MaterializeResult:
+    today = today_in_sweden()
+    files = landing_scan.scan(landing.dir)
+    arrived = late.arrived_from_landing(files)
+    # What the folder holds as deliveries (loaded or set aside); its own notes (DEFECTS.json) do not count.
+    delivered = [f.path.relative_to(landing.dir).as_posix() for f in files if f.kind != IGNORED]
+    cover, why = coverage.applicable_coverage(landing.dir, delivered, landing.env)
+    with warehouse.connect() as con:
+        loading.ensure_schema(con)
+        arrived |= late.arrived_from_load_log(con)
+        found = late.late_deliveries(arrived, today, landing.late_day, landing.first_month, coverage=cover)
+        late.write_table(con, found, today)
+    counts = {"late_files": len(found), "evaluated_on": today.isoformat(), "late_day": landing.late_day}
+    meta = dict(counts, first_delivered_month=min((m for _, m in arrived), default="none"), horizon=why)
+    if found:
+        summary = late.summarise(found)
+        # The alert's "partition": the late months, consecutive ones as ranges.
+        counts["failed_partitions"] = late.month_ranges(f.reporting_month for f in found)
+        meta["late"] = dg.MetadataValue.md(summary)
+        description = (f"{len(found)} expected file(s) not delivered by day {landing.late_day} of the following "
+                       f"month: {summary}")
+        context.log.error(description)
+    else:
+        description = f"every expected file up to the last month due by {today.isoformat()} has arrived"
+    check = dg.AssetCheckResult(check_name=CHECK_NAME, passed=not found, severity=dg.AssetCheckSeverity.ERROR,
+                                description=description[:1500], metadata=counts)
     return dg.MaterializeResult(metadata=meta, check_results=[check])

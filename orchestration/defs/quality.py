@@ -1,4 +1,5 @@
-"""The data-quality asset checks (docs/data_quality.md has the list and the reasons).
+"""The data-quality asset checks (docs/data_quality.md has the list and the reasons); the
+late-delivery check is declared with its asset in defs/ingest.py.
 
 On each raw extract asset ["raw", "<extract>"], both blocking:
   leverans     the latest delivery of each month of the run loaded whole
@@ -27,13 +28,11 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from orchestration.ingest import landing
+from orchestration.ingest import landing as landing_scan
 from orchestration.ingest.schemas import EXTRACTS, Extract
 from orchestration.partitions import valid_months
 from orchestration.quality import deliveries
-from orchestration.quality.config import QualitySettings
-from orchestration.resources import WarehouseResource
-from orchestration.settings import Settings
+from orchestration.resources import LandingResource, QualityResource, ServingResource, WarehouseResource
 
 LEVERANS = "leverans"
 GX_KONTRAKT = "gx_kontrakt"
@@ -114,26 +113,26 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, batch_rows: int = 500_000) 
     return df
 
 
-def _gx_session(q: QualitySettings):
+def _gx_session(q: QualityResource):
     """The process's GX session; on first use the raw suites are registered, so the
     Data Docs start page lists every suite even before it was validated."""
     from orchestration.quality import datadocs, gx_bridge, suites
 
-    fresh = not gx_bridge.has_session(q.datadocs_dir)
-    session = gx_bridge.session(q.datadocs_dir)
+    fresh = not gx_bridge.has_session(q.docs)
+    session = gx_bridge.session(q.docs)
     if fresh:
         raw = suites.raw_extracts()
         built = [raw.build_suite(e) for e in EXTRACTS]
         try:
             session.add_suites(built)
-            datadocs.register_suites(q.datadocs_dir, {
+            datadocs.register_suites(q.docs, {
                 s.name: (f"raw/{e.key}", GX_KONTRAKT, session.suite_page(s.name)) for s, e in zip(built, EXTRACTS)})
         except OSError:  # an unwritable docs folder: the validations still run (and report the docs error)
             pass
     return session
 
 
-def _validate(context, q: QualitySettings, make_suite, frame: pd.DataFrame, asset_key: dg.AssetKey,
+def _validate(context, q: QualityResource, make_suite, frame: pd.DataFrame, asset_key: dg.AssetKey,
               extra_metadata: dict) -> dg.AssetCheckResult:
     """make_suite: a function returning the suite (GX builds suites only once a context exists)."""
     from orchestration.quality import datadocs, gx_bridge
@@ -142,9 +141,9 @@ def _validate(context, q: QualitySettings, make_suite, frame: pd.DataFrame, asse
     v = session.validate(make_suite(), frame, run_name=context.run.run_id)
     extra = dict(extra_metadata)
     try:
-        datadocs.record(q.datadocs_dir, v, asset=asset_key.to_user_string(), check=GX_KONTRAKT,
+        datadocs.record(q.docs, v, asset=asset_key.to_user_string(), check=GX_KONTRAKT,
                         suite_page=session.suite_page(v.suite), keep=q.keep_validations)
-        extra["data_docs_index"] = dg.MetadataValue.url((q.datadocs_dir / datadocs.INDEX).as_uri())
+        extra["data_docs_index"] = dg.MetadataValue.url((q.docs / datadocs.INDEX).as_uri())
     except OSError as e:  # the validation stands; an unwritable docs folder must not decide it
         context.log.warning(f"Data Docs start page not written: {e}")
         extra["data_docs_error"] = str(e)[:500]
@@ -154,9 +153,9 @@ def _validate(context, q: QualitySettings, make_suite, frame: pd.DataFrame, asse
     return result
 
 
-def _in_landing(extract: Extract) -> dict[str, str]:
+def _in_landing(landing_dir, extract: Extract) -> dict[str, str]:
     """Month -> file name (masked) of the extract's deliveries in the landing folder, as the landing scan names them."""
-    found = landing.deliveries(landing.scan(Settings.from_env().landing_dir), extract)
+    found = landing_scan.deliveries(landing_scan.scan(landing_dir), extract)
     return {month: f.name_shown for month, f in found.items()}
 
 
@@ -180,14 +179,15 @@ def build_raw_checks(extract: Extract) -> dg.AssetChecksDefinition:
         can_subset=True,
         description=f"Data quality of raw.{extract.key}",
     )
-    def _checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> Iterator[dg.AssetCheckResult]:
-        q = QualitySettings.from_env()
+    def _checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, quality: QualityResource,
+                landing: LandingResource) -> Iterator[dg.AssetCheckResult]:
+        q = quality
         months = run_months(context.run.tags)
         selected = {k.name for k in context.selected_asset_check_keys}
         with warehouse.connect(read_only=True) as con:
             if LEVERANS in selected:
                 verdict = deliveries.judge(extract, deliveries.latest_deliveries(con, extract, months), months,
-                                           q.max_set_aside_share, _in_landing(extract))
+                                           q.max_set_aside_share, _in_landing(landing.dir, extract))
                 if not verdict.passed:
                     (context.log.error if verdict.severity == dg.AssetCheckSeverity.ERROR
                      else context.log.warning)(verdict.description)
@@ -221,11 +221,11 @@ raw_checks = [build_raw_checks(e) for e in EXTRACTS]
     "when suppressed, periods inside the delivered months (ERROR, blocks the serving copy); health centres in the "
     "unit registry (WARN).",
 )
-def indikatorer_gx_kontrakt(context: dg.AssetCheckExecutionContext,
-                            warehouse: WarehouseResource) -> dg.AssetCheckResult:
+def indikatorer_gx_kontrakt(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                            quality: QualityResource, serving: ServingResource) -> dg.AssetCheckResult:
     from orchestration.quality import suites
 
-    q = QualitySettings.from_env()
+    q = quality
     mod = suites.marts_indikatorer()
     with warehouse.connect(read_only=True) as con:
         months = [r[0] for r in con.execute(
@@ -235,7 +235,7 @@ def indikatorer_gx_kontrakt(context: dg.AssetCheckExecutionContext,
             "SELECT DISTINCT upper(trim(hsa_id)) FROM reference.vardenheter WHERE hsa_id IS NOT NULL").fetchall()]
         frame = _frame(con, mod.FRAME_SQL)
     periods = sorted(set(months) | {m[:4] for m in months})
-    threshold = Settings.from_env().suppression_threshold
+    threshold = serving.suppression_threshold
     return _validate(context, q,
                      lambda: mod.build_suite(threshold=threshold, periods=periods, registry_hsa_ids=registry),
                      frame, INDIKATORER,
