@@ -64,9 +64,11 @@ def _select(extract: Extract, k: int, target: str, load_id: str) -> str:
     return ", ".join(out)
 
 
-def seed_history(con: duckdb.DuckDBPyConnection, source_month: str, months: int) -> list[str]:
-    """Copy source_month's raw rows to the months-1 months before it; return the seeded months."""
-    seeded = [month_minus(source_month, k) for k in range(1, months)]
+def seed_history(con: duckdb.DuckDBPyConnection, source_month: str, months: int,
+                 first_k: int = 1, until_k: int | None = None) -> list[str]:
+    """Copy source_month's raw rows to the months before it, k = first_k .. until_k - 1 months back
+    (default: all months-1 of them); return the seeded months."""
+    seeded = [month_minus(source_month, k) for k in range(first_k, min(until_k or months, months))]
     for e in EXTRACTS:
         n = con.execute(f"SELECT count(*) FROM raw.{e.key} WHERE _reporting_month = ?", [source_month]).fetchone()[0]
         if not n:
@@ -74,7 +76,7 @@ def seed_history(con: duckdb.DuckDBPyConnection, source_month: str, months: int)
         log = con.execute("SELECT * FROM raw._load_log WHERE extract = ? AND reporting_month = ? "
                           "ORDER BY loaded_at DESC LIMIT 1", [e.key, source_month]).fetchone()
         cols = [d[0] for d in con.description]
-        for k, target in enumerate(seeded, start=1):
+        for k, target in enumerate(seeded, start=first_k):
             load_id = uuid.uuid4().hex
             con.execute("BEGIN TRANSACTION")
             con.execute(f"DELETE FROM raw.{e.key} WHERE _reporting_month = ?", [target])

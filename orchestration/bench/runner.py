@@ -41,6 +41,8 @@ BENCH_KEY = "naravard-bench-key-0123456789abcdef0123456789abcdef"
 # The corrected old month: this many months before the first month (2024-07 for the default 2024-12),
 # inside the history and inside the mångåkare windows of the months after it.
 CORRECTED_MONTHS_BACK = 5
+# Months of history seeded (and built by dbt) at a time.
+SEED_CHUNK_MONTHS = 4
 
 
 def month_plus(month: str, k: int) -> str:
@@ -179,7 +181,8 @@ def run_bench(a: argparse.Namespace) -> dict:
     incremental: dict = {"measured": False}
     if a.months and a.months > 0 and not a.no_incremental:
         incremental = measure_increment(a, root, logs, warehouse_a, m0, m1, results)
-        profiles["seed_dbt"] = dbt_nodes(results["seed_dbt"].extra.get("run_id"))
+        seed = incremental.get("last_seed_stage")
+        profiles["seed_dbt"] = dbt_nodes(results[seed].extra.get("run_id")) if seed in results else {}
         profiles["incremental"] = dbt_nodes(newest_run_id(root / "incremental" / "dagster_home"))
         steps["incremental"] = by_stage(step_times(root / "incremental" / "dagster_home"))
 
@@ -204,13 +207,20 @@ def measure_increment(a, root: Path, logs: Path, warehouse_a: Path, m0: str, m1:
     env_c = site_env(site, root / "landing_new", a.memory_limit)
     wh = Path(env_c["NARAVARD_WAREHOUSE"])
     shutil.copy2(warehouse_a, wh)
-    res = logs / "seed_history.json"
-    cmd = [PY, "-m", "orchestration.bench.seed", "--warehouse", str(wh), "--source-month", m0,
-           "--months", str(a.months), "--result", str(res)]
-    results["seed_history"] = _stage("seed_history", cmd, env_c, logs, res)
-    res = logs / "seed_dbt.json"
-    results["seed_dbt"] = _stage("seed_dbt", [PY, "-m", "orchestration.bench.stage", "dbt_build", "--result",
-                                              str(res)], env_c, logs, res)
+    # The history grows as a region's would, SEED_CHUNK_MONTHS at a time, each chunk built by dbt
+    # incrementally on top of the stage warehouse's build of the first month. One dbt build over
+    # 24 national months at once spilled more than 45 GB to disk and ran out of it (twice).
+    last_seed = None
+    for i, k0 in enumerate(range(1, a.months, SEED_CHUNK_MONTHS), start=1):
+        res = logs / f"seed_history_{i}.json"
+        cmd = [PY, "-m", "orchestration.bench.seed", "--warehouse", str(wh), "--source-month", m0,
+               "--months", str(a.months), "--first-k", str(k0), "--until-k", str(k0 + SEED_CHUNK_MONTHS),
+               "--result", str(res)]
+        results[f"seed_history_{i}"] = _stage(f"seed_history_{i}", cmd, env_c, logs, res)
+        res = logs / f"seed_dbt_{i}.json"
+        results[f"seed_dbt_{i}"] = _stage(f"seed_dbt_{i}", [PY, "-m", "orchestration.bench.stage", "dbt_build",
+                                                            "--result", str(res)], env_c, logs, res)
+        last_seed = f"seed_dbt_{i}"
     seeded_at = dt.datetime.now()
     time.sleep(0.01)
     results["incremental"] = _stage("incremental", [NARAVARD, "backfill", "--from", m1, "--to", m1,
@@ -222,7 +232,7 @@ def measure_increment(a, root: Path, logs: Path, warehouse_a: Path, m0: str, m1:
                          "GROUP BY 1 ORDER BY 1", [seeded_at]).fetchall()
     months = con.execute("SELECT count(DISTINCT _reporting_month) FROM raw.listning_listning").fetchone()[0]
     con.close()
-    out = {"measured": True, "history_months": a.months, "months_in_raw_after": months,
+    out = {"measured": True, "history_months": a.months, "months_in_raw_after": months, "last_seed_stage": last_seed,
            "ingested_by_increment": {m: n for m, n in loaded},
            "only_new_month_ingested": [m for m, _ in loaded] == [m1]}
     _log(f"increment: ingested {out['ingested_by_increment']} (only {m1}: {out['only_new_month_ingested']}); "
