@@ -28,8 +28,11 @@
                      month's listing);
   - vhu              the years of changed VHU files (V1, V2 count persons per year);
   - any_month        every changed month, of any extract;
-  - all              the periods of the four measure domains together (the
-                     union and the roll-up of the measures).
+  - measures         the union and the roll-up of the measures: each measure's
+                     rows are replaced for the periods of its own subject's domain
+                     (the catalogue in macros/measures.sql names the subject), so a
+                     corrected ambulance month rebuilds the A measures of the twelve
+                     windows that hold it, not every listed person of those months.
 
   The list is read from raw when the model runs, not passed as --vars: vars
   that change every run would make dbt parse the whole project every run.
@@ -73,11 +76,7 @@
     )
     select distinct period
     from by_domain
-    where {% if domain == 'all' -%}
-        domain in ('tillganglighet', 'kontinuitet', 'mangakare', 'vhu')
-    {%- else -%}
-        domain = '{{ domain }}'
-    {%- endif %}
+    where domain = '{{ domain }}'
       and period is not null
     order by period
 {%- endmacro %}
@@ -110,6 +109,27 @@
 
 
 {#
+  For the models over all measures (rebuild='measures'): the rows of each
+  subject's measures in the periods of that subject's domain.
+#}
+{% macro measures_rebuild_filter(expr, database) -%}
+    {%- set subjects = measure_catalogue() | map(attribute='subject') | unique | list -%}
+    {%- set parts = [] -%}
+    {%- for subject in subjects -%}
+        {%- set periods = rebuild_periods(subject, database) -%}
+        {%- if periods is none -%}
+            {{ return('true') }}
+        {%- endif -%}
+        {%- if periods | length > 0 -%}
+            {%- set ids = measure_catalogue() | selectattr('subject', 'equalto', subject) | map(attribute='id') | list -%}
+            {%- do parts.append("(measure_id in ('" ~ ids | join("', '") ~ "') and " ~ period_list_filter(expr, periods) ~ ")") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('(' ~ parts | join(' or ') ~ ')' if parts else 'false') }}
+{%- endmacro %}
+
+
+{#
   The running model's filter on its inputs: `true` when the table is built
   whole, else `<expr> in (<the periods to rebuild>)` (a literal list, so DuckDB
   skips the row groups of other months), `false` when nothing changed.
@@ -121,7 +141,11 @@
         {%- if domain is none -%}
             {{ exceptions.raise_compiler_error("model " ~ this ~ " is incremental by period but has no config rebuild=<domain>") }}
         {%- endif -%}
-        {{ period_list_filter(expr, rebuild_periods(domain, this.database)) }}
+        {%- if domain == 'measures' -%}
+            {{ measures_rebuild_filter(expr, this.database) }}
+        {%- else -%}
+            {{ period_list_filter(expr, rebuild_periods(domain, this.database)) }}
+        {%- endif -%}
     {%- else -%}
         true
     {%- endif -%}
@@ -153,14 +177,12 @@
     {%- set where = config.get('where') -%}
     {%- set parent = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
     {%- set domain = parent.config.get('rebuild') if parent is not none else none -%}
-    {%- set periods = none -%}
-    {%- if execute and domain and not flags.FULL_REFRESH -%}
-        {%- set periods = rebuild_periods(domain, relation.database) -%}
-    {%- endif -%}
     {%- set conditions = [] -%}
     {%- if where -%}{%- do conditions.append('(' ~ where ~ ')') -%}{%- endif -%}
-    {%- if periods is not none -%}
-        {%- do conditions.append(period_list_filter('period', periods)) -%}
+    {%- if execute and domain == 'measures' and not flags.FULL_REFRESH -%}
+        {%- do conditions.append(measures_rebuild_filter('period', relation.database)) -%}
+    {%- elif execute and domain and not flags.FULL_REFRESH -%}
+        {%- do conditions.append(period_list_filter('period', rebuild_periods(domain, relation.database))) -%}
     {%- endif -%}
     {%- if conditions -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}

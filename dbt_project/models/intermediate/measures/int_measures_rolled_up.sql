@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='all') }}
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='measures') }}
 /*
   The one roll-up: every measure from the int_<subject>_measures models, from
   its base unit to all levels.

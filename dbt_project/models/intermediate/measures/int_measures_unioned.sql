@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='all') }}
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='measures') }}
 /*
   Every measure of the int_<subject>_measures models in one table, the input
   of the roll-up (int_measures_rolled_up).
