@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 NBSP = "\u00a0"
 LEVELS = {"region": "Region", "lansdel": "Länsdel", "kommun": "Kommun", "vardenhet": "Vårdenhet", "fil": "Fil"}
-SOURCES = {"vardgaranti": "Vårdgaranti", "listning": "Listning", "ambulans": "Ambulans", "vhu": "VHU"}
+SOURCES = {"vardgaranti": "Vårdgaranti", "listning": "Listning", "ambulans": "Ambulans", "vhu": "VHU", "besok": "Besök"}
 SEVERITIES = {"ERROR": "Fel", "WARN": "Varning"}
 
 
