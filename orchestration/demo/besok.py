@@ -60,10 +60,11 @@ SABO_HEMBESOK = 0.80
 CONTINUITY_LOGIT = -1.7
 CONTINUITY_SPREAD = 1.1
 SABO_CONTINUITY = 0.85
-HIRED_SHARE = 0.10  # of a unit's physician visits (defects), lognormal around it, by the unit's size:
+HIRED_SHARE = 0.15  # of a hiring unit's physician visits (defects), lognormal around it, by the unit's size:
 _HIRED_BY_BAND = {"1": 3.0, "2-4": 2.0, "5-7": 1.0, "8+": 0.6}  # small units depend on hired doctors most
 HIRED_SHARE_HIGH = (0.45, 0.55)  # two units that depend on hired doctors for half their visits
 HIRED_PER_UNIT = 20
+HIRING_UNITS = 0.4  # share of the units that use hired doctors at all
 UNLISTED_VISIT_SHARE = 0.01
 
 
@@ -89,7 +90,9 @@ def plan(pop: Population, region: Region, roster: Roster, defects: bool, avoid_u
     no_personal, high = None, []
     if defects:
         band = np.array([_HIRED_BY_BAND[str(b)] for b in region.unit_band])
-        hired = np.clip(HIRED_SHARE * band * rng.lognormal(0, 0.5, n_u), 0, 0.6)
+        # Not every unit hires: those that do not have no DQ_BESOK_LAKARE_EJ_I_LAKARFIL finding.
+        hires = (rng.random(n_u) < HIRING_UNITS) | (np.asarray(region.unit_band).astype(str) == "1")  # one doctor: locums
+        hired = np.where(hires, np.clip(HIRED_SHARE * band * rng.lognormal(0, 0.5, n_u), 0, 0.6), 0.0)
         order = [int(u) for u in rng.permutation(n_u) if int(u) not in set(avoid_units)]
         no_personal = order[0]
         high = sorted(order[1:3])
