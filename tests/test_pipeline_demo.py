@@ -222,8 +222,9 @@ def test_continuity_from_the_visits_lies_in_the_published_range(demo_run):
     # Hired doctors, not in the lakare file: most at the two units that depend on them.
     hired = dict(con.execute("SELECT unit_id, share FROM marts.dq_findings WHERE check_id = "
                              "'DQ_BESOK_LAKARE_EJ_I_LAKARFIL' AND period = '2024-12'").fetchall())
+    median = sorted(hired.values())[len(hired) // 2]
     for unit in manifest["besok"]["units_with_many_hired_doctors"]:
-        assert hired[unit] > 0.3
+        assert hired[unit] > 0.2 and hired[unit] > median
     # Visits by people not listed in the region.
     assert con.execute("SELECT sum(affected) FROM marts.dq_findings WHERE check_id = 'DQ_BESOK_EJ_LISTAD' AND "
                        "period = '2024-12'").fetchone()[0] > 0

@@ -62,7 +62,8 @@ CONTINUITY_SPREAD = 1.1
 SABO_CONTINUITY = 0.85
 HIRED_SHARE = 0.15  # of a hiring unit's physician visits (defects), lognormal around it, by the unit's size:
 _HIRED_BY_BAND = {"1": 3.0, "2-4": 2.0, "5-7": 1.0, "8+": 0.6}  # small units depend on hired doctors most
-HIRED_SHARE_HIGH = (0.45, 0.55)  # two units that depend on hired doctors for half their visits
+HIRED_SHARE_HIGH = (0.55, 0.65)  # two units that depend on hired doctors for about half their visits
+HIGH_UNITS_CONTINUITY = 0.10
 HIRED_PER_UNIT = 20
 HIRING_UNITS = 0.4  # share of the units that use hired doctors at all
 UNLISTED_VISIT_SHARE = 0.01
@@ -97,6 +98,7 @@ def plan(pop: Population, region: Region, roster: Roster, defects: bool, avoid_u
         no_personal = order[0]
         high = sorted(order[1:3])
         hired[high] = HIRED_SHARE_HIGH
+        continuity[high] = HIGH_UNITS_CONTINUITY  # without doctors of their own, little continuity
     prefix = region.org_prefix
     hired_ids = [f"{prefix}-H{u + 1:03d}{k:04d}".encode() for u in range(n_u) for k in range(HIRED_PER_UNIT)]
     ids = np.concatenate([roster.ids[:-1], roster.nurse_ids[:-1], np.array(hired_ids), np.array([b""])])
