@@ -109,7 +109,8 @@ SELECT _reporting_month AS period, person_id, upper(trim(hsa_id)) AS hsa_id,
 FROM raw.listning_listning WHERE person_id IS NOT NULL
 QUALIFY row_number() OVER (PARTITION BY _reporting_month, person_id
                            ORDER BY listningsdatum DESC NULLS LAST, upper(trim(hsa_id)),
-                                    upper(nullif(trim(fast_lakarkontakt), '')) NULLS LAST) = 1;
+                                    upper(nullif(trim(fast_lakarkontakt), '')) NULLS LAST,
+                                    sarskilt_boende DESC NULLS LAST) = 1;
 
 CREATE OR REPLACE TEMP TABLE b_lakarbesok AS
 SELECT _reporting_month AS period, person_id, upper(nullif(trim(personal_hsa_id), '')) AS lakare

@@ -20,5 +20,6 @@ from {{ ref('stg_listning__listningar') }}
 where person_id is not null
 qualify row_number() over (
     partition by reporting_month, person_key
-    order by listningsdatum desc nulls last, hsa_id, upper(fast_lakarkontakt) nulls last
+    order by listningsdatum desc nulls last, hsa_id, upper(fast_lakarkontakt) nulls last,
+             sarskilt_boende desc nulls last
 ) = 1
