@@ -21,6 +21,9 @@ INDICATORS = (
     "T1_TELEFON_SAMMA_DAG", "T2_BEDOMNING_3_DAGAR", "K1_FAST_LAKARKONTAKT", "K2_LISTADE_PER_SPECIALIST",
     "K3_RIKTVARDE_TACKNING", "A1_MANGAKARE_PER_1000", "A2_MANGAKARE_ANDEL_UPPDRAG",
     "A3_MANGAKARE_MED_FAST_LAKARE", "V1_VHU_DELTAGANDE", "V2_VHU_FAR_VID_LAG_AKTIVITET",
+    # contract 1.2
+    "K4_KONTINUITET_UPC", "K5_KONTINUITET_COC", "K6_BESOK_HOS_FAST_LAKARE", "K7_KONTINUITET_UPC_SABO",
+    "K8_FAST_VARDKONTAKT",
 )
 # Indicators whose value is a share (0-1) of persons/contacts/calls counted in
 # the denominator. Not V1 (people examined at another unit than the one that
@@ -28,6 +31,9 @@ INDICATORS = (
 SHARE_INDICATORS = (
     "T1_TELEFON_SAMMA_DAG", "T2_BEDOMNING_3_DAGAR", "K1_FAST_LAKARKONTAKT", "A2_MANGAKARE_ANDEL_UPPDRAG",
     "A3_MANGAKARE_MED_FAST_LAKARE", "V2_VHU_FAR_VID_LAG_AKTIVITET",
+    # K4, K5, K7: a mean of per-person indices in 0-1 (Σ index <= persons); K6 visits, K8 persons.
+    "K4_KONTINUITET_UPC", "K5_KONTINUITET_COC", "K6_BESOK_HOS_FAST_LAKARE", "K7_KONTINUITET_UPC_SABO",
+    "K8_FAST_VARDKONTAKT",
 )
 LEVELS = ("region", "lansdel", "kommun", "vardenhet")
 KEY = ("indicator_id", "period", "level", "unit_id")

@@ -1,4 +1,4 @@
-"""Great Expectations suites for the seven raw extract tables (`raw.<source>_<extract>`).
+"""Great Expectations suites for the eight raw extract tables (`raw.<source>_<extract>`).
 
 Derived from the extract contracts in orchestration/ingest/schemas.py, so a new
 column, choice, bound or cross-column rule there is checked here without an

@@ -448,6 +448,8 @@ def test_units_names_targets_and_periods(indikatorer):
         "K2_LISTADE_PER_SPECIALIST": 1100.0, "K3_RIKTVARDE_TACKNING": 1.0, "A1_MANGAKARE_PER_1000": None,
         "A2_MANGAKARE_ANDEL_UPPDRAG": None, "A3_MANGAKARE_MED_FAST_LAKARE": 0.55, "V1_VHU_DELTAGANDE": None,
         "V2_VHU_FAR_VID_LAG_AKTIVITET": None,
+        # Contract 1.2: the listing's fast_vardkontakt (none registered here: K8 = 0 of the listed).
+        "K8_FAST_VARDKONTAKT": None,
     }
     # Ambulance months: only 2024-12 has a window all of whose months were delivered.
     a_periods = {k[1] for k in indikatorer if k[0].startswith("A")}

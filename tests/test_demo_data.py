@@ -138,7 +138,7 @@ def test_same_seed_gives_byte_identical_files(small, tmp_path):
     write_demo_data(tmp_path, seed=SEED, **SMALL)
     a = {p.relative_to(out).as_posix(): sha(p) for p in data_files(out)}
     b = {p.relative_to(tmp_path).as_posix(): sha(p) for p in data_files(tmp_path)}
-    assert a == b and len(a) == 20
+    assert a == b and len(a) == 23  # 8 extracts × 3 months, less the lakare file left out
     assert sha(out / MANIFEST_NAME) == sha(tmp_path / MANIFEST_NAME)
 
 
@@ -393,7 +393,12 @@ def test_manifest_describes_the_injected_defects(small):
 
 def test_clean_data_has_none_of_the_defects(clean):
     out, m = clean
-    assert len(data_files(out)) == 7 * len(MONTHS_SMALL) and m["missing_files"] == []
+    assert len(data_files(out)) == 8 * len(MONTHS_SMALL) and m["missing_files"] == []
+    # Visits: every physician visit names its physician, none of them a hired doctor (not in a lakare file).
+    bes = read_all(out, "besok_besok")
+    lak = bes[bes["yrkesgrupp"] == "XS915"]
+    assert (lak["personal_hsa_id"] != "").all() and not lak["personal_hsa_id"].str.contains("-H").any()
+    assert m["besok"]["unit_without_personal_hsa_id"] is None
     assert m["missing_delivery"] is None and m["units_never_fast_lakarkontakt"] == []
     lis = read_all(out, "listning_listning")
     assert (lis["sarskilt_boende"] == "N").all()
@@ -487,3 +492,38 @@ def test_ambulance_volumes_and_frequent_users_are_realistic(region_scale):
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert manifest["missing_files"] == ["listning/lakare_2024-03.csv"]
     assert np.isclose(manifest["indicators"]["K1_FAST_LAKARKONTAKT"]["2024-12"]["value"], 0.10, atol=1e-3)
+
+
+def test_visits_volume_and_their_registration_gaps(region_scale):
+    """besok (issue 18), from the CSVs of 2024-12: the volume that scales to the nation's ~3 M a month, the
+    unit that never delivers personal_hsa_id, hired doctors outside the lakare file, SÄBO seen at home."""
+    out, m = region_scale
+    bes = read(out / "besok" / "besok_2024-12.csv")
+    lis = read(out / "listning" / "listning_2024-12.csv")
+    lak = read(out / "listning" / "lakare_2024-12.csv")
+    lak.columns = [c.lower() for c in lak.columns]  # the lakare export writes an upper-case header after 2023-12
+    # 3 000 000 visits a month over 10 500 000 listed = 0.2857 per listed person; December's season load
+    # is 1.00, and with defects ~1 % more by visitors: 0.2857 × 1.01 = 0.289. The volume is proportional to
+    # the listed (besok.VISITS_PER_LISTED_MONTH), so the national scale gives 10.5 M × 0.289 ≈ 3.03 M.
+    assert 0.27 < len(bes) / len(lis) < 0.31
+    assert m["besok"]["visits_per_month"]["2024-12"] == len(bes)
+    # About two in five visits are a physician's (XS915).
+    assert 0.35 < (bes["yrkesgrupp"] == "XS915").mean() < 0.50
+    # The unit without practitioner ids: none of its visits has one; every other unit's physician visits do.
+    gap_unit = m["besok"]["unit_without_personal_hsa_id"]
+    assert (bes.loc[bes["hsa_id"] == gap_unit, "personal_hsa_id"] == "").all()
+    others = bes[(bes["hsa_id"] != gap_unit) & (bes["yrkesgrupp"] == "XS915")]
+    assert (others["personal_hsa_id"] != "").all()
+    # Some physician visits are held by doctors in no lakare file (hired), most by the unit's own.
+    in_file = set(zip(lak["hsa_id"], lak["lakare_hsa_id"]))
+    hired = ~pd.Series([(u, p) in in_file for u, p in zip(others["hsa_id"], others["personal_hsa_id"])],
+                       index=others.index)
+    assert 0.03 < hired.mean() < 0.30
+    # SÄBO residents are seen mostly at home.
+    sabo = set(normalise(lis.loc[lis["sarskilt_boende"] == "J", "personnummer"]))
+    at_sabo = normalise(bes["personnummer"]).isin(sabo)
+    assert at_sabo.sum() > 1000 and (bes.loc[at_sabo, "kontakttyp"] == "hembesok").mean() > 0.7
+    # The generator's own recomputation of the 2024-12 window (the pipeline's is in test_pipeline_demo).
+    c = m["besok"]["continuity_last_window"]
+    assert 0.40 < c["K4_KONTINUITET_UPC"] < 0.50 and c["K5_KONTINUITET_COC"] < c["K4_KONTINUITET_UPC"]
+    assert c["K7_KONTINUITET_UPC_SABO"] > 0.7  # few physicians for SÄBO residents

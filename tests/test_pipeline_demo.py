@@ -175,3 +175,56 @@ def test_scanner_finds_a_planted_personnummer(demo_run, tmp_path):
     assert [str(leak) for leak in privacy.scan_duckdb(db)] == ["leaky.duckdb:marts.x.note: 1 clear personnummer"]
     (tmp_path / "page.html").write_text(f"<td>{planted[2:8]}{planted[-4:]}</td>")  # 10 digits, no separator
     assert len(privacy.scan_files(tmp_path)) == 2  # the page and the DuckDB file
+
+
+def test_continuity_from_the_visits_lies_in_the_published_range(demo_run):
+    """Issue 18 on the demo warehouse: the region's K4 and K5 for 2024-12 in the calibrated ranges (UPC about
+    0.45 as in the Swedish studies, 0.23-0.57 between health centres in Blekinge; COC below it), and the
+    findings name the unit that never delivers personal_hsa_id."""
+    root, manifest, _ = demo_run
+    con = _con(root)
+
+    def region(indicator):
+        return con.execute("SELECT value, denominator FROM marts.indikatorer WHERE indicator_id = ? AND "
+                           "level = 'region' AND unit_id = '24' AND period = '2024-12'", [indicator]).fetchone()
+
+    k4, persons = region("K4_KONTINUITET_UPC")
+    k5, _ = region("K5_KONTINUITET_COC")
+    k7, sabo = region("K7_KONTINUITET_UPC_SABO")
+    assert 0.40 <= k4 <= 0.50 and 0.10 <= k5 < k4
+    # SÄBO residents see few physicians: their UPC is well above the rest.
+    assert k7 > k4 + 0.2 and 0 < sabo < persons
+    # The generator recomputed the same window from its visits (besok.continuity): the same definition.
+    c = manifest["besok"]["continuity_last_window"]
+    assert persons == c["persons"] and k4 == pytest.approx(c["K4_KONTINUITET_UPC"], abs=1e-5)
+    # Health centres spread around the region.
+    units = [v for (v,) in con.execute(
+        "SELECT value FROM marts.indikatorer WHERE indicator_id = 'K4_KONTINUITET_UPC' AND level = 'vardenhet' "
+        "AND period = '2024-12' AND NOT suppressed").fetchall()]
+    assert min(units) < 0.42 and max(units) > 0.55
+    # The window needs twelve delivered months: the demo starts in 2023-01, so 2023-12 is the first.
+    first = con.execute("SELECT min(period) FROM marts.indikatorer WHERE indicator_id = 'K4_KONTINUITET_UPC'"
+                        ).fetchone()[0]
+    assert first == "2023-12"
+    # The unit without practitioner ids: every läkare visit of every month is a finding (share 1).
+    gap_unit = manifest["besok"]["unit_without_personal_hsa_id"]
+    rows = con.execute("SELECT period, share FROM marts.dq_findings WHERE check_id = 'DQ_BESOK_PERSONAL_SAKNAS' "
+                       "AND unit_id = ?", [gap_unit]).fetchall()
+    assert len(rows) == 24 and all(share == 1.0 for _, share in rows)
+    # ... so hardly any K4 of its own: its listed persons' physician visits there are no physician visits in
+    # K4's sense; only the few who moved there during the year bring visits from their previous unit.
+    k4_gap, listed = con.execute(
+        "SELECT k4.denominator, k1.denominator FROM marts.indikatorer k1 LEFT JOIN marts.indikatorer k4 ON "
+        "k4.indicator_id = 'K4_KONTINUITET_UPC' AND k4.period = k1.period AND k4.level = k1.level AND "
+        "k4.unit_id = k1.unit_id WHERE k1.indicator_id = 'K1_FAST_LAKARKONTAKT' AND k1.period = '2024-12' AND "
+        "k1.level = 'vardenhet' AND k1.unit_id = ?", [gap_unit]).fetchone()
+    assert listed > 1000 and (k4_gap or 0) < 0.02 * listed
+    # Hired doctors, not in the lakare file: most at the two units that depend on them.
+    hired = dict(con.execute("SELECT unit_id, share FROM marts.dq_findings WHERE check_id = "
+                             "'DQ_BESOK_LAKARE_EJ_I_LAKARFIL' AND period = '2024-12'").fetchall())
+    median = sorted(hired.values())[len(hired) // 2]
+    for unit in manifest["besok"]["units_with_many_hired_doctors"]:
+        assert hired[unit] > 0.2 and hired[unit] > median
+    # Visits by people not listed in the region.
+    assert con.execute("SELECT sum(affected) FROM marts.dq_findings WHERE check_id = 'DQ_BESOK_EJ_LISTAD' AND "
+                       "period = '2024-12'").fetchone()[0] > 0

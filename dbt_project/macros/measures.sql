@@ -33,6 +33,24 @@
         {'id': 'fte_st_allmanmedicin',           'subject': 'kontinuitet', 'requires': 'listning_lakare',
          'description': 'Σ tjanstgoringsgrad of physicians with kategori st_allmanmedicin.'},
 
+        {'id': 'listade_med_fast_vardkontakt',   'subject': 'kontinuitet', 'requires': 'listning_listning',
+         'description': 'Of the listed, distinct persons with a non-empty fast_vardkontakt (K8).'},
+
+        {'id': 'antal_minst_tva_lakarbesok',                   'subject': 'kontinuitet_besok', 'requires': 'besok_fonster',
+         'description': 'Persons (attributed by the listing of the month) with at least 2 physician visits in the 12-month window.'},
+        {'id': 'upc_summa',                      'subject': 'kontinuitet_besok', 'requires': 'besok_fonster',
+         'description': 'Σ UPC of those persons: visits to their most-seen physician / their physician visits.'},
+        {'id': 'coc_summa',                      'subject': 'kontinuitet_besok', 'requires': 'besok_fonster',
+         'description': 'Σ COC (Bice-Boxerman) of those persons: (Σ n_j² - n) / (n (n - 1)).'},
+        {'id': 'antal_minst_tva_lakarbesok_sabo',              'subject': 'kontinuitet_besok', 'requires': 'besok_fonster',
+         'description': 'Of antal_minst_tva_lakarbesok, those living in SÄBO (sarskilt_boende = J) in the month''s listing.'},
+        {'id': 'upc_summa_sabo',                 'subject': 'kontinuitet_besok', 'requires': 'besok_fonster',
+         'description': 'Σ UPC of the SÄBO residents among them.'},
+        {'id': 'lakarbesok_listade_med_fast_lakare', 'subject': 'kontinuitet_besok', 'requires': 'besok_besok',
+         'description': 'Physician visits in the month by persons listed with a fast_lakarkontakt in the month''s listing.'},
+        {'id': 'lakarbesok_hos_fast_lakare',     'subject': 'kontinuitet_besok', 'requires': 'besok_besok',
+         'description': 'Of those, visits held by that named GP (personal_hsa_id = fast_lakarkontakt).'},
+
         {'id': 'invanare',                       'subject': 'mangakare', 'requires': 'mangakare_fonster',
          'description': 'Inhabitants (invanare_2023) of the kommuner of regions with ambulance data in the window.'},
         {'id': 'antal_mangakare',             'subject': 'mangakare', 'requires': 'mangakare_fonster',
@@ -58,7 +76,8 @@
 {# The deliveries a period can have (columns has_<name> of int_periods_delivered). #}
 {% macro delivery_names() %}
     {{ return(['vardgaranti_telefoni', 'vardgaranti_bedomning', 'listning_listning', 'listning_lakare',
-               'ambulans_uppdrag', 'vhu_inbjudan', 'vhu_undersokning', 'mangakare_fonster']) }}
+               'ambulans_uppdrag', 'vhu_inbjudan', 'vhu_undersokning', 'mangakare_fonster',
+               'besok_besok', 'besok_fonster']) }}
 {% endmacro %}
 
 {#

@@ -3,7 +3,9 @@
 The rule (docs/operations.md):
 - every extract type is expected every month, from the first month anything was
   delivered (never before NARAVARD_FIRST_MONTH) up to the last month whose
-  deadline has passed;
+  deadline has passed; an extract added in a later contract version (besok,
+  1.2) only from its own first delivery, so a region that does not deliver it
+  yet is not late every month;
 - the file for month M is due on day NARAVARD_LATE_DAY (default 15) of month
   M+1; it is late from the day after;
 - a file has arrived when it lies in the landing folder under its contract
@@ -106,11 +108,16 @@ def late_deliveries(arrived: Iterable[tuple[str, str]], today: dt.date, late_day
         end -= 1
     if coverage is not None:
         end = min(end, _month_index(coverage.last_month))
+    # An extract added in a later contract version is expected from its own first delivery.
+    own_first = {e.key: min((m for k, m in arrived if k == e.key and m >= first_month), default=None)
+                 for e in extracts if e.expected_from_own_first}
     out = []
     for index in range(start, end + 1):
         month = _month_str(index)
         due = due_date(month, late_day)
         for e in extracts:
+            if e.key in own_first and (own_first[e.key] is None or month < own_first[e.key]):
+                continue
             if (e.key, month) not in arrived and not (coverage and f"{e.source}/{e.file_name(month)}"
                                                       in coverage.not_delivered):
                 out.append(LateFile(month, e.key, e.source, e.file_name(month), due, (today - due).days))

@@ -1,5 +1,5 @@
 -- The bare-DuckDB baseline of `naravard bench`: marts.indikatorer (CONTRACTS.md
--- section 3, all ten indicators, four levels) computed straight from the raw.*
+-- section 3, all fifteen indicators, four levels) computed straight from the raw.*
 -- tables the ingestion wrote, in one plain SQL script. No orchestration, no
 -- validation, no tests, no intermediate models kept: the practical speed limit
 -- the pipeline's dbt build and checks are compared with.
@@ -33,6 +33,7 @@ WITH m AS (
     UNION ALL SELECT DISTINCT 'lakare', _reporting_month FROM raw.listning_lakare
     UNION ALL SELECT DISTINCT 'inbjudan', _reporting_month FROM raw.vhu_inbjudan
     UNION ALL SELECT DISTINCT 'undersokning', _reporting_month FROM raw.vhu_undersokning
+    UNION ALL SELECT DISTINCT 'besok', _reporting_month FROM raw.besok_besok
 )
 SELECT d, period FROM m UNION SELECT d, substr(period, 1, 4) FROM m;
 
@@ -82,6 +83,75 @@ UNION ALL
 SELECT 'K', 'fte_st', _reporting_month, upper(trim(hsa_id)), NULL, NULL,
        sum(CASE WHEN kategori = 'st_allmanmedicin' THEN tjanstgoringsgrad::DECIMAL(18, 6) ELSE 0 END)
 FROM raw.listning_lakare GROUP BY ALL;
+
+-- K8 (contract 1.2): listed persons with a fast vårdkontakt, counted like K1's.
+INSERT INTO b_facts
+SELECT DISTINCT 'K', 'listade_med_fvk', _reporting_month, upper(trim(hsa_id)), NULL,
+       md5_number(coalesce(person_id, 'unidentified:' || _source_file || ':' || CAST(_source_line AS VARCHAR))), NULL
+FROM raw.listning_listning WHERE nullif(trim(fast_vardkontakt), '') IS NOT NULL;
+
+-- K4-K7 (contract 1.2, CONTRACTS.md 3.2): the visit months whose twelve reporting months M-11 .. M
+-- were all delivered; persons attributed to one unit of the month's listing (latest listningsdatum,
+-- then the smallest HSA-id); physician visits = XS915 with a personal_hsa_id.
+CREATE OR REPLACE TEMP TABLE b_besok_fonster AS
+WITH m AS (SELECT DISTINCT _reporting_month AS period FROM raw.besok_besok),
+t AS (
+    SELECT period, strftime(unnest(generate_series(CAST(period || '-01' AS DATE) - INTERVAL 11 MONTH,
+                                                   CAST(period || '-01' AS DATE), INTERVAL 1 MONTH)), '%Y-%m') AS manad
+    FROM m
+)
+SELECT t.period, min(t.manad) AS forsta FROM t LEFT JOIN m ON m.period = t.manad
+GROUP BY t.period HAVING count(*) FILTER (WHERE m.period IS NULL) = 0;
+
+CREATE OR REPLACE TEMP TABLE b_besok_listade AS
+SELECT _reporting_month AS period, person_id, upper(trim(hsa_id)) AS hsa_id,
+       upper(nullif(trim(fast_lakarkontakt), '')) AS flk, coalesce(sarskilt_boende, false) AS sabo
+FROM raw.listning_listning WHERE person_id IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY _reporting_month, person_id
+                           ORDER BY listningsdatum DESC NULLS LAST, upper(trim(hsa_id)),
+                                    upper(nullif(trim(fast_lakarkontakt), '')) NULLS LAST,
+                                    sarskilt_boende DESC NULLS LAST) = 1;
+
+CREATE OR REPLACE TEMP TABLE b_lakarbesok AS
+SELECT _reporting_month AS period, person_id, upper(nullif(trim(personal_hsa_id), '')) AS lakare
+FROM raw.besok_besok
+WHERE coalesce(upper(trim(yrkesgrupp)) = 'XS915', false) AND nullif(trim(personal_hsa_id), '') IS NOT NULL
+  AND person_id IS NOT NULL;
+
+INSERT INTO b_facts
+WITH pm AS (SELECT period, person_id, lakare, count(*) AS besok FROM b_lakarbesok GROUP BY ALL),
+pl AS (
+    SELECT f.period, pm.person_id, pm.lakare, sum(pm.besok) AS n_j
+    FROM b_besok_fonster f JOIN pm ON pm.period BETWEEN f.forsta AND f.period GROUP BY ALL
+),
+pp AS (
+    SELECT period, person_id, sum(n_j) AS n, max(n_j) AS n_max, sum(n_j * n_j) AS n_kvadrat FROM pl GROUP BY ALL
+),
+x AS (
+    SELECT pp.period, l.hsa_id, l.sabo, md5_number(pp.person_id) AS pk,
+           CAST(pp.n_max AS DOUBLE) / pp.n AS upc,
+           CAST(pp.n_kvadrat - pp.n AS DOUBLE) / (pp.n * (pp.n - 1)) AS coc
+    FROM pp JOIN b_besok_listade l ON l.period = pp.period AND l.person_id = pp.person_id
+    WHERE pp.n >= 2
+)
+SELECT 'KB', 'antal_minst_tva', period, hsa_id, NULL, pk, NULL FROM x
+UNION ALL SELECT 'KB', 'upc_summa', period, hsa_id, NULL, NULL, CAST(sum(CAST(upc AS DECIMAL(38, 12))) AS DOUBLE)
+FROM x GROUP BY period, hsa_id
+UNION ALL SELECT 'KB', 'coc_summa', period, hsa_id, NULL, NULL, CAST(sum(CAST(coc AS DECIMAL(38, 12))) AS DOUBLE)
+FROM x GROUP BY period, hsa_id
+UNION ALL SELECT 'KB', 'antal_minst_tva_sabo', period, hsa_id, NULL, pk, NULL FROM x WHERE sabo
+UNION ALL SELECT 'KB', 'upc_summa_sabo', period, hsa_id, NULL, NULL, CAST(sum(CAST(upc AS DECIMAL(38, 12))) AS DOUBLE)
+FROM x WHERE sabo GROUP BY period, hsa_id;
+
+-- K6: the month's physician visits of persons with a named GP in the month's listing, at their unit.
+INSERT INTO b_facts
+WITH k AS (
+    SELECT v.period, l.hsa_id, count(*) AS besok, count(*) FILTER (WHERE v.lakare = l.flk) AS hos
+    FROM b_lakarbesok v JOIN b_besok_listade l ON l.period = v.period AND l.person_id = v.person_id
+    WHERE l.flk IS NOT NULL GROUP BY ALL
+)
+SELECT 'KB', 'lb_med_flk', period, hsa_id, NULL, NULL, besok FROM k
+UNION ALL SELECT 'KB', 'lb_hos_flk', period, hsa_id, NULL, NULL, hos FROM k;
 
 -- A1-A3 (mångåkare): the window D - (days - 1) .. D of each ambulance month
 -- every reporting month of whose window was delivered (a gap anywhere withholds it).
@@ -220,15 +290,25 @@ WITH p AS (
            sum(amount) FILTER (WHERE measure = 'antal_inbjudna') AS antal_inbjudna,
            sum(amount) FILTER (WHERE measure = 'antal_undersokta') AS antal_undersokta,
            sum(amount) FILTER (WHERE measure = 'antal_lag_aktivitet') AS antal_lag_aktivitet,
-           sum(amount) FILTER (WHERE measure = 'antal_lag_aktivitet_med_far') AS antal_lag_aktivitet_med_far
+           sum(amount) FILTER (WHERE measure = 'antal_lag_aktivitet_med_far') AS antal_lag_aktivitet_med_far,
+           sum(amount) FILTER (WHERE measure = 'listade_med_fvk') AS listade_med_fvk,
+           sum(amount) FILTER (WHERE measure = 'antal_minst_tva') AS antal_minst_tva,
+           sum(amount) FILTER (WHERE measure = 'upc_summa') AS upc_summa,
+           sum(amount) FILTER (WHERE measure = 'coc_summa') AS coc_summa,
+           sum(amount) FILTER (WHERE measure = 'antal_minst_tva_sabo') AS antal_minst_tva_sabo,
+           sum(amount) FILTER (WHERE measure = 'upc_summa_sabo') AS upc_summa_sabo,
+           sum(amount) FILTER (WHERE measure = 'lb_med_flk') AS lb_med_flk,
+           sum(amount) FILTER (WHERE measure = 'lb_hos_flk') AS lb_hos_flk
     FROM b_rolled GROUP BY ALL
 ), d AS (
     SELECT period,
            bool_or(d = 'telefoni') AS telefoni, bool_or(d = 'bedomning') AS bedomning,
            bool_or(d = 'listning') AS listning, bool_or(d = 'lakare') AS lakare,
-           bool_or(d = 'inbjudan') AS inbjudan, bool_or(d = 'undersokning') AS undersokning
+           bool_or(d = 'inbjudan') AS inbjudan, bool_or(d = 'undersokning') AS undersokning,
+           bool_or(d = 'besok') AS besok
     FROM b_delivered GROUP BY period
-), f AS (SELECT period, true AS fonster FROM b_fonster)
+), f AS (SELECT period, true AS fonster FROM b_fonster),
+fb AS (SELECT period, true AS fonster FROM b_besok_fonster)
 SELECT p.subject, p.period, p.level, p.unit_id,
        CASE WHEN d.telefoni THEN coalesce(samtal_inkommande, 0) END AS samtal_inkommande,
        CASE WHEN d.telefoni THEN coalesce(samtal_besvarade, 0) END AS samtal_besvarade,
@@ -246,8 +326,16 @@ SELECT p.subject, p.period, p.level, p.unit_id,
        CASE WHEN d.inbjudan THEN coalesce(antal_inbjudna, 0) END AS antal_inbjudna,
        CASE WHEN d.undersokning THEN coalesce(antal_undersokta, 0) END AS antal_undersokta,
        CASE WHEN d.undersokning THEN coalesce(antal_lag_aktivitet, 0) END AS antal_lag_aktivitet,
-       CASE WHEN d.undersokning THEN coalesce(antal_lag_aktivitet_med_far, 0) END AS antal_lag_aktivitet_med_far
-FROM p LEFT JOIN d ON d.period = p.period LEFT JOIN f ON f.period = p.period;
+       CASE WHEN d.undersokning THEN coalesce(antal_lag_aktivitet_med_far, 0) END AS antal_lag_aktivitet_med_far,
+       CASE WHEN d.listning THEN coalesce(listade_med_fvk, 0) END AS listade_med_fvk,
+       CASE WHEN fb.fonster THEN coalesce(antal_minst_tva, 0) END AS antal_minst_tva,
+       CASE WHEN fb.fonster THEN coalesce(upc_summa, 0) END AS upc_summa,
+       CASE WHEN fb.fonster THEN coalesce(coc_summa, 0) END AS coc_summa,
+       CASE WHEN fb.fonster THEN coalesce(antal_minst_tva_sabo, 0) END AS antal_minst_tva_sabo,
+       CASE WHEN fb.fonster THEN coalesce(upc_summa_sabo, 0) END AS upc_summa_sabo,
+       CASE WHEN d.besok THEN coalesce(lb_med_flk, 0) END AS lb_med_flk,
+       CASE WHEN d.besok THEN coalesce(lb_hos_flk, 0) END AS lb_hos_flk
+FROM p LEFT JOIN d ON d.period = p.period LEFT JOIN f ON f.period = p.period LEFT JOIN fb ON fb.period = p.period;
 
 CREATE OR REPLACE TABLE marts.indikatorer AS
 WITH r AS (
@@ -261,6 +349,11 @@ WITH r AS (
     UNION ALL SELECT 'A3_MANGAKARE_MED_FAST_LAKARE', period, level, unit_id, mangakare_med_flk, antal_mangakare, 1, 0.55 FROM b_wide WHERE subject = 'A'
     UNION ALL SELECT 'V1_VHU_DELTAGANDE', period, level, unit_id, antal_undersokta, antal_inbjudna, 1, NULL FROM b_wide WHERE subject = 'V'
     UNION ALL SELECT 'V2_VHU_FAR_VID_LAG_AKTIVITET', period, level, unit_id, antal_lag_aktivitet_med_far, antal_lag_aktivitet, 1, NULL FROM b_wide WHERE subject = 'V'
+    UNION ALL SELECT 'K8_FAST_VARDKONTAKT', period, level, unit_id, listade_med_fvk, antal_listade, 1, NULL FROM b_wide WHERE subject = 'K'
+    UNION ALL SELECT 'K4_KONTINUITET_UPC', period, level, unit_id, upc_summa, antal_minst_tva, 1, NULL FROM b_wide WHERE subject = 'KB'
+    UNION ALL SELECT 'K5_KONTINUITET_COC', period, level, unit_id, coc_summa, antal_minst_tva, 1, NULL FROM b_wide WHERE subject = 'KB'
+    UNION ALL SELECT 'K6_BESOK_HOS_FAST_LAKARE', period, level, unit_id, lb_hos_flk, lb_med_flk, 1, NULL FROM b_wide WHERE subject = 'KB'
+    UNION ALL SELECT 'K7_KONTINUITET_UPC_SABO', period, level, unit_id, upc_summa_sabo, antal_minst_tva_sabo, 1, NULL FROM b_wide WHERE subject = 'KB'
 ), rule AS (
     SELECT indicator_id, protects, CAST(hide_denominator AS BOOLEAN) AS hide_denominator
     FROM read_csv('@ROJANDEKONTROLL_CSV@', delim = ',', header = true, all_varchar = true)

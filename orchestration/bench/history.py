@@ -35,6 +35,7 @@ SHIFTED = {
     "ambulans_uppdrag": ("larmtid",),
     "vhu_inbjudan": ("inbjudningsdatum",),
     "vhu_undersokning": ("undersokningsdatum",),
+    "besok_besok": ("besoksdatum",),
 }
 
 

@@ -9,6 +9,7 @@ writes, for each of `months` months ending at end_month,
     <out>/listning/listning_YYYY-MM.csv      lakare_YYYY-MM.csv
     <out>/ambulans/uppdrag_YYYY-MM.csv
     <out>/vhu/inbjudan_YYYY-MM.csv           undersokning_YYYY-MM.csv
+    <out>/besok/besok_YYYY-MM.csv            (visits; besok.py)
 
 for the region's 15 kommuner and 38 health centres (read from the project's
 reference seeds), plus `<out>/DEFECTS.json`, the manifest returned. Earlier
@@ -58,6 +59,13 @@ missing_delivery                     {unit, unit_name, month, extract: "bedomnin
                                      delivered: "telefoni"}: the unit has telefoni rows
                                      that month but no bedomning rows; null if clean
 missing_files                        [relpath]: an expected file never written
+besok                                visits_per_month {YYYY-MM: n}; unit_without_personal_hsa_id
+                                     (hsa_id: its visits never carry personal_hsa_id, null if
+                                     clean); units_with_many_hired_doctors [hsa_id];
+                                     sabo_visits, sabo_visits_hembesok; continuity_last_window
+                                     {month, persons, K4/K5/K7 of the region, sabo_persons,
+                                     K4_per_unit} recomputed from the generated visits (region
+                                     scale only, null at the nation's)
                                      (listning/lakare for one month)
 unidentified_ambulance               {total, assignments, share (~0.04),
                                      by_kind {blank, reservnummer, bad_check_digit},

@@ -9,7 +9,7 @@ import numpy as np
 from orchestration.automation.coverage import write_coverage
 from orchestration.ingest.schemas import BY_KEY, Extract
 
-from . import ambulans, bedomning, dates, listning, physicians, population, telefoni, vhu
+from . import ambulans, bedomning, besok, dates, listning, physicians, population, telefoni, vhu
 from .formats import HYPHEN_SHARE, UNIT_NAME, FileFormat, file_format
 from .population import NEVER, Snapshot
 from .rand import stream
@@ -17,6 +17,7 @@ from .region import Region, load_nation, load_region
 from .writer import Table, remove_stale, write_table
 
 NATIONAL_LISTED = 10_500_000
+WINDOW_STATS_MAX_LISTED = 2_000_000
 MANIFEST_NAME = "DEFECTS.json"
 
 
@@ -97,6 +98,12 @@ def generate(out_dir: Path, scale: float | str, seed: int, months: int, end_mont
     amb = ambulans.build(pop, region, month_list, defects, seed)
     vh = vhu.build(pop, region, month_list, defects, seed)
     diligence = listning.unit_diligence(region, chosen["never_units"], seed)
+    visit_plan = besok.plan(pop, region, roster, defects, chosen["never_units"], seed)
+    # K4's window (the last twelve months) is recomputed from the generated visits for the manifest,
+    # at the region's scale (at the nation's it would hold some 15 million visits in memory).
+    window_from = n_m - 12 if n_m >= 12 and n_listed <= WINDOW_STATS_MAX_LISTED else None
+    window_visits: list[tuple[np.ndarray, np.ndarray]] = []
+    visits_per_month, hembesok_sabo, visits_sabo = {}, 0, 0
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -136,7 +143,7 @@ def generate(out_dir: Path, scale: float | str, seed: int, months: int, end_mont
         sabo_month[month] = st["sabo"]
         for u in np.flatnonzero(st["sabo_per_unit"]):
             sabo_unit.setdefault(str(region.hsa_id[u]), {})[month] = int(st["sabo_per_unit"][u])
-        del table, snap
+        del table
 
         lakare, _ = listning.lakare_table(roster, region, m)
         if chosen["missing_file"] == m:
@@ -144,9 +151,33 @@ def generate(out_dir: Path, scale: float | str, seed: int, months: int, end_mont
         else:
             put(BY_KEY["listning_lakare"], m, lakare)
 
+        visits = besok.month_visits(visit_plan, pop, snap, region, roster, month, defects, seed)
+        put(BY_KEY["besok_besok"], m, visits.table)
+        visits_per_month[month] = visits.table.n
+        visits_sabo += int(visits.sabo.sum())
+        hembesok_sabo += int((visits.sabo & visits.hembesok).sum())
+        if window_from is not None and m >= window_from:
+            window_visits.append((visits.person[visits.physician], visits.practitioner[visits.physician]))
+        last_snap = snap
+        del visits
+
         put(BY_KEY["ambulans_uppdrag"], m, amb.table(region, m))
         put(BY_KEY["vhu_inbjudan"], m, vh.inbjudan(pop, region, m, seed))
         put(BY_KEY["vhu_undersokning"], m, vh.undersokning(pop, region, m, seed))
+
+    continuity = None
+    if window_visits:
+        listed_unit = np.full(pop.n, -1, dtype=np.int64)
+        listed_unit[last_snap.idx] = last_snap.unit
+        sabo = np.zeros(pop.n, dtype=bool)
+        sabo[last_snap.idx] = pop.sabo_at(last_snap.idx, last_snap.m)
+        c = besok.continuity(np.concatenate([p for p, _ in window_visits]),
+                             np.concatenate([r for _, r in window_visits]), listed_unit, sabo, n_u)
+        per_unit = c.pop("K4_per_unit")
+        continuity = {k: _r(v) if isinstance(v, float) else v for k, v in c.items()}
+        continuity["month"] = month_list[-1]
+        continuity["K4_per_unit"] = {str(region.hsa_id[u]): _r(v) for u, v in per_unit.items()}
+    no_personal = visit_plan.no_personal_unit
 
     manifest = {
         "generator": "orchestration.demo",
@@ -172,6 +203,14 @@ def generate(out_dir: Path, scale: float | str, seed: int, months: int, end_mont
             "month": month_list[md[0]], "extract": "bedomning", "delivered": "telefoni",
         },
         "missing_files": missing_files,
+        "besok": {
+            "visits_per_month": visits_per_month,
+            "unit_without_personal_hsa_id": None if no_personal is None else str(region.hsa_id[no_personal]),
+            "units_with_many_hired_doctors": [str(region.hsa_id[u]) for u in visit_plan.hired_high_units],
+            "sabo_visits": visits_sabo,
+            "sabo_visits_hembesok": hembesok_sabo,
+            "continuity_last_window": continuity,
+        },
         "unidentified_ambulance": _unidentified(amb, month_list),
         "far_blank": _far_blank(vh, region),
         "indicators": {

@@ -16,6 +16,8 @@ half-way through the horizon (a "system upgrade" at month index n // 2):
 - vhu/inbjudan          plain UTF-8.
 - vhu/undersokning      UTF-8 with BOM, decimal comma, extra column
                         `Mottagning` (unit name, UTF-8 å/ä/ö).
+- besok/besok           plain UTF-8; after the upgrade compact dates and
+                        another column order.
 
 Every file: ';' delimiter, CRLF line endings, personnummer with and without
 the hyphen mixed within the file (share per extract below). Column orders are
@@ -54,6 +56,7 @@ HYPHEN_SHARE = {
     "ambulans_uppdrag": 0.6,
     "vhu_inbjudan": 0.15,
     "vhu_undersokning": 0.85,
+    "besok_besok": 0.4,
 }
 
 
@@ -96,6 +99,11 @@ def file_format(extract: Extract, index: int, n_months: int) -> FileFormat:
         kw["encoding"] = "utf-8"
     elif key == "vhu_undersokning":
         kw["encoding"], extra = "utf-8-sig", "Mottagning"
+    elif key == "besok_besok":
+        kw["encoding"] = "utf-8"
+        if upgraded:
+            kw["dates"], cols = "compact", _shuffled(extract)
+            notes.append("column_order")
     else:
         raise KeyError(key)
     header = list(cols)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SOURCES = ("vardgaranti", "listning", "ambulans", "vhu")
+SOURCES = ("vardgaranti", "listning", "ambulans", "vhu", "besok")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,9 @@ class Extract:
     unique: tuple[str, ...] = ()
     # Row rules across columns: (sql-free description, checked in ingest.rules).
     cross_rules: tuple[str, ...] = field(default=())
+    # Added in a later minor version of the contract (besok, 1.2): a region that does not
+    # deliver it yet is not late; from its own first delivery on it is expected monthly.
+    expected_from_own_first: bool = False
 
     @property
     def key(self) -> str:
@@ -196,7 +199,28 @@ UNDERSOKNING = Extract(
     "VHU examinations done in the month",
 )
 
-EXTRACTS: tuple[Extract, ...] = (TELEFONI, BEDOMNING, LISTNING, LAKARE, UPPDRAG, INBJUDAN, UNDERSOKNING)
+KONTAKTTYPER = ("mottagning", "hembesok", "digitalt", "telefon")
+
+BESOK = Extract(
+    "besok",
+    "besok",
+    (
+        Column("besok_id", "text", required=True, description="visit"),
+        Column("personnummer", "personnummer", description="patient"),
+        Column("hsa_id", "text", hsa=True, required=True, description="health centre"),
+        Column("besoksdatum", "date", required=True, in_month=True),
+        Column("yrkesgrupp", "text", description="SKR code XS9nn, as in bedomning (XS915 läkare)"),
+        # Empty where a unit's extract lacks it: a registration gap (a finding), not a broken row.
+        Column("personal_hsa_id", "text", hsa=True, description="the practitioner who held the visit"),
+        Column("kontakttyp", "text", choices=KONTAKTTYPER),
+    ),
+    "visits, one row per visit in the month",
+    unique=("besok_id",),
+    cross_rules=("yrkesgrupp_code",),
+    expected_from_own_first=True,
+)
+
+EXTRACTS: tuple[Extract, ...] = (TELEFONI, BEDOMNING, LISTNING, LAKARE, UPPDRAG, INBJUDAN, UNDERSOKNING, BESOK)
 BY_KEY = {e.key: e for e in EXTRACTS}
 
 # Load metadata on every raw table, in this order, after the contract columns.

@@ -100,11 +100,25 @@ DOMAIN_MARTS: tuple[DomainMart, ...] = (
     DomainMart(
         "kontinuitet_manad",
         {**_KEYS, "antal_listade": COUNT, "listade_med_fast_lakarkontakt": COUNT,
-         "fte_specialist_allmanmedicin": MEASURE, "fte_st_allmanmedicin": MEASURE},
+         "fte_specialist_allmanmedicin": MEASURE, "fte_st_allmanmedicin": MEASURE,
+         "listade_med_fast_vardkontakt": COUNT},
         (Ratio("K1_FAST_LAKARKONTAKT", ("listade_med_fast_lakarkontakt",), "antal_listade"),
          Ratio("K2_LISTADE_PER_SPECIALIST", ("antal_listade",), "fte_specialist_allmanmedicin"),
          Ratio("K3_RIKTVARDE_TACKNING", ("fte_specialist_allmanmedicin", "fte_st_allmanmedicin"),
-               "antal_listade")),
+               "antal_listade"),
+         Ratio("K8_FAST_VARDKONTAKT", ("listade_med_fast_vardkontakt",), "antal_listade")),
+    ),
+    # Contract 1.2. The sums of UPC and COC are sums of per-person indices, not counts: a small
+    # sum is hidden with its indicator (rule 3), the persons behind it by rule 2.
+    DomainMart(
+        "kontinuitet_besok_manad",
+        {**_KEYS, "antal_minst_tva_lakarbesok": COUNT, "upc_summa": MEASURE, "coc_summa": MEASURE,
+         "antal_minst_tva_lakarbesok_sabo": COUNT, "upc_summa_sabo": MEASURE,
+         "lakarbesok_listade_med_fast_lakare": COUNT, "lakarbesok_hos_fast_lakare": COUNT},
+        (Ratio("K4_KONTINUITET_UPC", ("upc_summa",), "antal_minst_tva_lakarbesok"),
+         Ratio("K5_KONTINUITET_COC", ("coc_summa",), "antal_minst_tva_lakarbesok"),
+         Ratio("K6_BESOK_HOS_FAST_LAKARE", ("lakarbesok_hos_fast_lakare",), "lakarbesok_listade_med_fast_lakare"),
+         Ratio("K7_KONTINUITET_UPC_SABO", ("upc_summa_sabo",), "antal_minst_tva_lakarbesok_sabo")),
     ),
     DomainMart(
         "mangakare_manad",

@@ -33,6 +33,8 @@ TABLE_COMMENTS = {
                    "nämnaren under tröskeln, value och numerator saknas.",
     "tillganglighet_manad": "Vårdgarantin per månad och enhet: underlaget till T1 och T2 (prickat, se docs/bi.md).",
     "kontinuitet_manad": "Listning och läkare per månad och enhet: underlaget till K1-K3 (prickat, se docs/bi.md).",
+    "kontinuitet_besok_manad": "Läkarbesök per månad och enhet: underlaget till K4-K7, kontinuitet mätt i besöken "
+                               "(prickat, se docs/bi.md).",
     "mangakare_manad": "Mångåkare per månad och enhet: underlaget till A1-A3 (prickat, se docs/bi.md).",
     "vhu_ar": "Västerbottens hälsoundersökningar per år och enhet: underlaget till V1-V2 (prickat, se docs/bi.md).",
     "dq_findings": "Registreringsbrister och kontraktsbrott (CONTRACTS.md avsnitt 5). Små antal prickade.",

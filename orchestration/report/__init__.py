@@ -86,7 +86,8 @@ def context(data: ReportData, plotly_src: str | None = None, home: str | None = 
             "has_target": bool(len(target)), "better": text.better != 0, "unit_kind": text.kind,
             "trend": charts.to_div(charts.trend(iid, rows, periods, threshold), f"trend-{iid}"),
             "heatmap": charts.to_div(charts.kommun_heatmap(iid, rows, periods, threshold), f"kommuner-{iid}"),
-            "units": tables.unit_table(iid, rows, dq, threshold),
+            "units": tables.unit_table(iid, rows, dq, threshold,
+                                       ind[ind["indicator_id"] == text.beside] if text.beside else None),
             "dq": tables.dq_panel(text.source, dq_source, names, threshold),
         })
         latest = periods[-1] if periods else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 NBSP = "\u00a0"
 LEVELS = {"region": "Region", "lansdel": "Länsdel", "kommun": "Kommun", "vardenhet": "Vårdenhet", "fil": "Fil"}
-SOURCES = {"vardgaranti": "Vårdgaranti", "listning": "Listning", "ambulans": "Ambulans", "vhu": "VHU"}
+SOURCES = {"vardgaranti": "Vårdgaranti", "listning": "Listning", "ambulans": "Ambulans", "vhu": "VHU", "besok": "Besök"}
 SEVERITIES = {"ERROR": "Fel", "WARN": "Varning"}
 
 
@@ -23,6 +23,12 @@ class IndicatorText:
     source: str         # the dq_findings source whose gaps affect it
     better: int = 1     # +1 higher is better, -1 lower, 0 neither (colours only)
     unit: str = ""      # after a ratio, e.g. "listade per heltid"
+    # The health centres' table shows the region's value and each unit's difference from it
+    # (indicators without a target: the region is the yardstick).
+    against_region: bool = False
+    # Another indicator shown beside it in the health centres' table, e.g. SÄBO's K7 beside K4.
+    beside: str | None = None
+    beside_label: str = ""
 
 
 INDICATORS: dict[str, IndicatorText] = {
@@ -48,6 +54,29 @@ INDICATORS: dict[str, IndicatorText] = {
         "Täckning av riktvärdet för läkare",
         "Läkarresursen i förhållande till riktvärdet (1 100 listade per specialist, 550 per ST-läkare). "
         "100 % betyder att riktvärdet är uppfyllt.", "share", "listning"),
+    "K4_KONTINUITET_UPC": IndicatorText(
+        "Kontinuitet: andel besök hos samma läkare (UPC)",
+        "Bland listade med minst två läkarbesök under de senaste tolv månaderna: genomsnittlig andel av "
+        "personens läkarbesök som hölls av den läkare personen träffat oftast. Mäts i besöken, inte i "
+        "registreringen av fast läkarkontakt. Besök utan registrerad läkare (personal-HSA-id) räknas inte; "
+        "de syns bland bristerna.", "share", "besok", against_region=True,
+        beside="K7_KONTINUITET_UPC_SABO", beside_label="SÄBO"),
+    "K5_KONTINUITET_COC": IndicatorText(
+        "Kontinuitet: spridning på läkare (COC)",
+        "Samma personer som K4: Bice-Boxermans index, 1 när alla besök hölls av samma läkare och nära 0 när "
+        "varje besök hölls av en ny läkare.", "share", "besok", against_region=True),
+    "K6_BESOK_HOS_FAST_LAKARE": IndicatorText(
+        "Läkarbesök hos den fasta läkarkontakten",
+        "Av månadens läkarbesök av listade med en registrerad fast läkarkontakt: andelen som hölls av just "
+        "den läkaren.", "share", "besok", against_region=True),
+    "K7_KONTINUITET_UPC_SABO": IndicatorText(
+        "Kontinuitet för boende på SÄBO (UPC)",
+        "K4 för listade som bor på särskilt boende (SÄBO), vars fasta läkarkontakt listningssystemet inte "
+        "kan registrera: här syns om de ändå träffar samma läkare.", "share", "besok", against_region=True,
+        beside="K4_KONTINUITET_UPC", beside_label="Alla (K4)"),
+    "K8_FAST_VARDKONTAKT": IndicatorText(
+        "Fast vårdkontakt",
+        "Andel listade med en registrerad fast vårdkontakt.", "share", "listning", against_region=True),
     "A1_MANGAKARE_PER_1000": IndicatorText(
         "Mångåkare per 1 000 invånare",
         "Personer med minst fyra ambulansuppdrag under 365 dagar, per 1 000 invånare, efter kommunen för "

@@ -55,14 +55,42 @@ def _findings_by_unit(dq: pd.DataFrame, source: str, period: str) -> dict[str, l
     return out
 
 
-def unit_table(indicator_id: str, ind_rows: pd.DataFrame, dq: pd.DataFrame, threshold: float) -> dict:
-    """Every health centre's latest value, the one before, the target, the base and its gaps that period."""
+def _value_at(rows: pd.DataFrame, period: str):
+    """The row of `period` in rows of one unit (or None)."""
+    sel = rows[rows["period"] == period]
+    return None if sel.empty else sel.iloc[0]
+
+
+def _shown(indicator_id: str, row) -> str:
+    if row is None:
+        return ""
+    return "prickad" if row["suppressed"] else cat.fmt_value(indicator_id, row["value"])
+
+
+def unit_table(indicator_id: str, ind_rows: pd.DataFrame, dq: pd.DataFrame, threshold: float,
+               beside_rows: pd.DataFrame | None = None) -> dict:
+    """Every health centre's latest value, the one before, the target, the base and its gaps that period.
+    Where the catalogue says so, also the region's value with each unit's difference from it, and another
+    indicator's value beside (beside_rows: its rows)."""
     periods = periods_of(ind_rows)
     units = ind_rows[ind_rows["level"] == "vardenhet"]
     if units.empty or not periods:
-        return {"period": None, "previous": None, "rows": []}
+        return {"period": None, "previous": None, "rows": [], "region": None, "beside": None}
     now_p = periods[-1]
     before_p = periods[-2] if len(periods) > 1 else None
+    text = cat.text_for(indicator_id)
+    region = None
+    if text.against_region:
+        at_region = ind_rows[(ind_rows["level"] == "region") & (ind_rows["period"] == now_p)]
+        # One region per page (the national demo has a page per region): its value is the yardstick.
+        if len(at_region) == 1:
+            r = at_region.iloc[0]
+            region = {"name": r["unit_name"], "text": _shown(indicator_id, r),
+                      "value": None if r["suppressed"] else r["value"]}
+    beside = None
+    if text.beside and beside_rows is not None:
+        beside = {"label": text.beside_label, "id": text.beside,
+                  "rows": beside_rows[beside_rows["level"] == "vardenhet"]}
     gaps = _findings_by_unit(dq, cat.source_of(indicator_id), now_p)
     rows = []
     for unit_id, g in units.groupby("unit_id"):
@@ -84,9 +112,15 @@ def unit_table(indicator_id: str, ind_rows: pd.DataFrame, dq: pd.DataFrame, thre
             "underlag": underlag(now, threshold) if now is not None else "",
             "status": status(indicator_id, v_now, target),
             "gaps": len(messages), "gap_text": "\n".join(messages),
+            "vs_region": "" if region is None or now is None or now["suppressed"]
+            else cat.fmt_change(indicator_id, v_now, region["value"]),
+            "beside": "" if beside is None else _shown(beside["id"], _value_at(
+                beside["rows"][beside["rows"]["unit_id"] == unit_id], now_p)),
         })
     rows.sort(key=lambda r: cat.swedish_key(r["name"]))
-    return {"period": now_p, "previous": before_p, "rows": rows}
+    return {"period": now_p, "previous": before_p, "rows": rows,
+            "region": region and {"name": region["name"], "text": region["text"]},
+            "beside": beside and beside["label"]}
 
 
 def _affected(row, threshold: float) -> str:

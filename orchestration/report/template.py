@@ -118,14 +118,19 @@ PAGE = """<!DOCTYPE html>
     <div>
       {% if s.units.rows %}
       <h3>Vårdenheter, {{ s.units.period }}{% if s.units.previous %} (jämfört med {{ s.units.previous }}){% endif %}</h3>
+      {% if s.units.region %}<p class="what">{{ s.units.region.name }}, {{ s.units.period }}: {{ s.units.region.text }}.</p>{% endif %}
       <div class="scroll"><table>
         <thead><tr><th>Vårdenhet</th><th class="num">{{ s.units.period }}</th>
+          {% if s.units.beside %}<th class="num">{{ s.units.beside }}</th>{% endif %}
+          {% if s.units.region %}<th class="num">Mot regionen</th>{% endif %}
           {% if s.units.previous %}<th class="num">{{ s.units.previous }}</th><th class="num">Förändring</th>{% endif %}
           <th class="num">Mål</th><th class="num">Underlag</th><th class="num">Brister</th></tr></thead>
         <tbody>
         {% for u in s.units.rows %}
           <tr><td>{{ u.name }}</td>
             <td class="num {{ 'prickad' if u.suppressed else u.status }}">{{ 'prickad' if u.suppressed else u.value }}</td>
+            {% if s.units.beside %}<td class="num">{{ u.beside }}</td>{% endif %}
+            {% if s.units.region %}<td class="num muted">{{ u.vs_region }}</td>{% endif %}
             {% if s.units.previous %}<td class="num">{{ u.before }}</td><td class="num muted">{{ u.change }}</td>{% endif %}
             <td class="num">{{ u.target }}</td><td class="num">{{ u.underlag }}</td>
             <td class="num">{% if u.gaps %}<span class="badge warn" title="{{ u.gap_text }}">{{ u.gaps }}</span>{% endif %}</td></tr>

@@ -113,6 +113,20 @@ def test_same_bytes_copied_again_is_not_a_change_new_bytes_are(land, repository_
     assert len({first_req.run_key, req.run_key, rev.run_key}) == 3
 
 
+def test_a_visit_file_runs_the_besok_extract_and_the_continuity_models_after_it(land, repository_def):
+    # The fifth extract (issue 18) is a source folder of its own: besok/besok_YYYY-MM.csv.
+    _put(land, "besok/besok_2024-03.csv", "besok_id;hsa_id;besoksdatum\nB1;SE2321000222-E001001;2024-03-04\n")
+    _put(land, "besok/Besok_2024-04.csv", "besok_id;hsa_id;besoksdatum\n")  # any letter case
+    result = _tick(repository_def, None)
+    [req] = result.run_requests
+    assert (req.tags["dagster/asset_partition_range_start"], req.tags["dagster/asset_partition_range_end"]) == (
+        "2024-03", "2024-04")
+    keys = _keys(req)
+    assert {"raw/besok_besok", "staging/stg_besok__besok", "marts/indikatorer", "marts/dq_findings"} <= keys
+    assert not {"raw/listning_listning", "raw/vardgaranti_bedomning"} & keys
+    assert set(read_cursor(result.cursor)) == {"besok/besok_2024-03.csv", "besok/Besok_2024-04.csv"}
+
+
 def test_same_change_gives_the_same_run_key(land, repository_def):
     # The daemon may evaluate a tick again (a crash before the cursor was saved): the run key
     # makes Dagster launch the run once.

@@ -18,7 +18,9 @@ from orchestration.demo import write_demo_data
 from orchestration.ingest.schemas import EXTRACTS
 from tests.conftest import pipeline_resources
 
-KEYS = [e.key for e in EXTRACTS]  # the seven extract types
+# The seven extract types of contract 1.1, expected from the first month anything was delivered;
+# besok (1.2) is expected from its own first delivery (test_a_later_extract_...).
+KEYS = [e.key for e in EXTRACTS if not e.expected_from_own_first]
 ALL_JAN = {(k, "2024-01") for k in KEYS}
 # February: everything but the medical assessments.
 FEB_WITHOUT_BEDOMNING = {(k, "2024-02") for k in KEYS if k != "vardgaranti_bedomning"}
@@ -52,6 +54,17 @@ def test_a_month_later_the_missing_file_and_the_whole_next_month_are_late():
         ("2024-02", "vardgaranti_bedomning", 32), ("2024-03", "ambulans_uppdrag", 1)]
     assert {f.extract for f in found if f.reporting_month == "2024-03"} == set(KEYS)
     assert late.summarise(found).startswith("vardgaranti/bedomning: 2024-02..2024-03; ")
+
+
+def test_a_later_extract_is_expected_from_its_own_first_delivery_only():
+    # besok (contract 1.2) never delivered: the seven 1.1 extracts of January and February
+    # arrived, and nothing is late on 16 March (February was due on 15 March).
+    arrived = ALL_JAN | {(k, "2024-02") for k in KEYS}
+    assert _late(arrived, dt.date(2024, 3, 16)) == []
+    # Its first delivery is for February: from then on it is expected like the others. On 16 April
+    # March is late for all eight (due 15 April), January's besok file is not (before its first).
+    found = _late(arrived | {("besok_besok", "2024-02")}, dt.date(2024, 4, 16))
+    assert [(f.reporting_month, f.extract) for f in found] == [("2024-03", k) for k in sorted(KEYS + ["besok_besok"])]
 
 
 def test_the_late_day_is_a_setting():
@@ -119,7 +132,8 @@ def _months_between(first: str, last: str) -> int:
 
 
 def test_the_asset_writes_the_table_and_its_check_fails_with_error_not_blocking(naravard_env):
-    # All seven extracts for 2024-01 only: every later month up to the last one due is late.
+    # All eight extracts for 2024-01 only (besok too, so it is expected from then on): every
+    # later month up to the last one due is late.
     land = naravard_env / "landing"
     for e in EXTRACTS:
         _write(land / e.folder, e.file_name("2024-01"))
@@ -127,7 +141,7 @@ def test_the_asset_writes_the_table_and_its_check_fails_with_error_not_blocking(
     # The last month due: the previous month after the 15th, else the one before.
     last_due_index = today.year * 12 + today.month - 1 - (1 if today.day > 15 else 2)
     last_due = f"{last_due_index // 12:04d}-{last_due_index % 12 + 1:02d}"
-    expected = 7 * (_months_between("2024-02", last_due))
+    expected = len(EXTRACTS) * (_months_between("2024-02", last_due))
 
     with dg.DagsterInstance.get() as instance:
         result = dg.materialize([late_deliveries], instance=instance, resources=pipeline_resources())
@@ -196,4 +210,6 @@ def test_demo_data_is_on_time_within_its_horizon_and_late_in_prod(naravard_env, 
     monkeypatch.setenv("NARAVARD_ENV", "prod")
     check = evaluate()
     assert not check.passed
-    assert check.metadata["late_files"].value == 1 + 7 * _months_between("2024-03", _last_due(today_in_sweden()))
+    # (the demo delivers all eight extracts, besok too, so all eight are expected)
+    assert check.metadata["late_files"].value == 1 + len(EXTRACTS) * _months_between("2024-03",
+                                                                                   _last_due(today_in_sweden()))

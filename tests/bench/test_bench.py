@@ -62,17 +62,18 @@ def test_bench_baseline_equals_dbt_and_prints_the_json_line(tmp_path: Path):
     # many times each (a valid number its HMAC, an invalid one NULL), in every extract that holds
     # personnummer.
     for table in ("listning_listning", "vardgaranti_bedomning", "ambulans_uppdrag", "vhu_inbjudan",
-                  "vhu_undersokning"):
+                  "vhu_undersokning", "besok_besok"):
         pairs = "SELECT _source_file, person_id FROM {}.raw." + table
         diff = con.execute(f"({pairs.format('d')} EXCEPT ALL {pairs.format('f')}) UNION ALL "
                            f"({pairs.format('f')} EXCEPT ALL {pairs.format('d')})").fetchall()
         assert diff == [], (table, len(diff))
     # Unidentified ambulance patients exist in the demo data: the NULL side is compared too.
     assert con.execute("SELECT count(*) FROM f.raw.ambulans_uppdrag WHERE person_id IS NULL").fetchone()[0] > 0
-    # All ten indicators and the four levels are compared, not a convenient subset.
+    # All fifteen indicators (K4-K8 of contract 1.2 too: twelve visit months give K4's first window) and
+    # the four levels are compared, not a convenient subset.
     indicators = {r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM d.marts.indikatorer").fetchall()}
     levels = {r[0] for r in con.execute("SELECT DISTINCT level FROM d.marts.indikatorer").fetchall()}
-    assert len(indicators) == 10, indicators
+    assert len(indicators) == 15, indicators
     assert levels == {"region", "lansdel", "kommun", "vardenhet"}
     suppressed = con.execute("SELECT count(*) FILTER (WHERE suppressed), count(*) FILTER (WHERE NOT suppressed) "
                              "FROM d.marts.indikatorer").fetchone()

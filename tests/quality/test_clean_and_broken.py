@@ -60,7 +60,7 @@ def test_clean_data_has_no_findings_but_its_coverage(clean):
     assert years == {y: 12 - sum(m.startswith(y) for m in months) for y in {m[:4] for m in months}}
     # Only those WARN findings: every blocking check passed, and the run still publishes.
     ours = [c for c in run.checks if c.check_name in ("leverans", "gx_kontrakt")]
-    assert len(ours) == 7 * 2 + 1 and all(c.passed for c in ours), [c.description for c in ours if not c.passed]
+    assert len(ours) == 8 * 2 + 1 and all(c.passed for c in ours), [c.description for c in ours if not c.passed]
     assert not check_result(run, "marts/dq_findings", "registreringsluckor").passed
 
 

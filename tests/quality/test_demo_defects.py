@@ -58,7 +58,7 @@ def test_run_publishes_with_warn_findings_and_exits_0(demo):
     assert gaps.metadata["warn_findings"].value == len(demo["findings"])
     # Every raw contract and the indicator mart's contract hold.
     for key in ("vardgaranti_telefoni", "vardgaranti_bedomning", "listning_listning", "listning_lakare",
-                "ambulans_uppdrag", "vhu_inbjudan", "vhu_undersokning"):
+                "ambulans_uppdrag", "vhu_inbjudan", "vhu_undersokning", "besok_besok"):
         for name in ("leverans", "gx_kontrakt"):
             ev = check_result(run, f"raw/{key}", name)
             assert ev.passed, (key, name, ev.description)
@@ -169,6 +169,36 @@ def _dst_counts(demo) -> dict[tuple[str, str], tuple[int, float]]:
     return out
 
 
+def test_the_unit_without_practitioner_ids_is_found_every_month(demo):
+    """DQ_BESOK_PERSONAL_SAKNAS: the manifest's unit, every month, all its läkare visits (counted in the
+    landing CSVs); no other unit (every other läkare visit names its practitioner)."""
+    m, landing = demo["manifest"], demo["landing"]
+    unit = m["besok"]["unit_without_personal_hsa_id"]
+    expected = {}
+    for month in _months(m):
+        rel = f"besok/besok_{month}.csv"
+        df = read_landing_csv(landing, rel, m)
+        lak = df[df["yrkesgrupp"] == "XS915"]
+        assert (lak.loc[lak["hsa_id"] != unit, "personal_hsa_id"] != "").all()
+        expected[month] = int((lak["hsa_id"] == unit).sum())
+    df = _rows(demo["findings"], "DQ_BESOK_PERSONAL_SAKNAS")
+    assert set(df["unit_id"]) == {unit}
+    assert {r.period: (r.affected, r.share) for r in df.itertuples()} == {
+        month: (n, 1.0) for month, n in expected.items() if n}
+
+
+def test_hired_doctors_are_found_where_the_generator_put_them(demo):
+    """DQ_BESOK_LAKARE_EJ_I_LAKARFIL names the two units that depend on hired doctors, in every month
+    with a lakare file (the month whose file was left out has no finding)."""
+    m = demo["manifest"]
+    df = _rows(demo["findings"], "DQ_BESOK_LAKARE_EJ_I_LAKARFIL")
+    missing = {f.split("_")[-1][:7] for f in m["missing_files"]}
+    for unit in m["besok"]["units_with_many_hired_doctors"]:
+        shares = dict(df.loc[df["unit_id"] == unit, ["period", "share"]].itertuples(index=False))
+        assert set(shares) == set(_months(m)) - missing
+        assert all(0.1 < share < 0.9 for share in shares.values()), shares
+
+
 def test_no_other_findings_in_the_demo_data(demo):
     # No unknown codes, no set-aside files or rows: the generator injects none. Two findings follow from
     # realism, where the data has them: a month without rows (DQ_MANAD_TOM) and alarm times at a
@@ -176,7 +206,9 @@ def test_no_other_findings_in_the_demo_data(demo):
     expected = {"DQ_FAST_LAKARKONTAKT_SAKNAS", "DQ_SABO_FAST_LAKARKONTAKT", "DQ_BEDOMNINGSDATUM_SAKNAS",
                 "DQ_LEVERANS_SAKNAS", "DQ_FIL_SAKNAS", "DQ_AMBULANS_EJ_IDENTIFIERAD", "DQ_FAR_SAKNAS",
                 # six months of data: no ambulance month has a whole window, and the year is not complete
-                "DQ_AMBULANS_FONSTER_OFULLSTANDIGT", "DQ_VHU_AR_OFULLSTANDIGT"}
+                "DQ_AMBULANS_FONSTER_OFULLSTANDIGT", "DQ_VHU_AR_OFULLSTANDIGT",
+                # the visits (contract 1.2): a unit without practitioner ids, hired doctors, visitors
+                "DQ_BESOK_PERSONAL_SAKNAS", "DQ_BESOK_LAKARE_EJ_I_LAKARFIL", "DQ_BESOK_EJ_LISTAD"}
     expected |= {"DQ_MANAD_TOM"} if _empty_files(demo["manifest"]) else set()
     expected |= {"DQ_TID_SOMMARTID"} if _dst_counts(demo) else set()
     assert set(demo["findings"].check_id) == expected
@@ -204,9 +236,9 @@ def test_data_docs_index_lists_the_suites_in_chromium(demo):
     table = html[html.index('id="sviter"'):]
     for suite in ("raw.vardgaranti_telefoni", "raw.vardgaranti_bedomning", "raw.listning_listning",
                   "raw.listning_lakare", "raw.ambulans_uppdrag", "raw.vhu_inbjudan", "raw.vhu_undersokning",
-                  "marts.indikatorer"):
+                  "raw.besok_besok", "marts.indikatorer"):
         assert suite in table, suite
-    assert table.count(">OK<") == 8
+    assert table.count(">OK<") == 9
     # The links lead to GX's pages, which render offline.
     link = re.search(r'href="(gx/validations/raw/listning_listning/[^"]+)"', html).group(1)
     page = dump_dom((index.parent / link).as_uri(), wait_ms=1000)

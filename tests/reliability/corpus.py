@@ -32,6 +32,8 @@ BED = "kontakt_id;hsa_id;personnummer;kontaktdatum;bedomningsdatum;yrkesgrupp;av
 LIS = "personnummer;hsa_id;listningsdatum;kommunkod;fast_lakarkontakt;fast_vardkontakt;sarskilt_boende"
 UPP = "uppdrag_id;personnummer;larmtid;prioritet;kommunkod;utfall;retts"
 INB = "personnummer;hsa_id;inbjudningsdatum;malgrupp"
+BES = "besok_id;personnummer;hsa_id;besoksdatum;yrkesgrupp;personal_hsa_id;kontakttyp"
+LAK_1 = "SE2321000222-P0001"  # a physician's HSA-id
 
 # Valid (Luhn checked by hand in tests/ingest/test_identity.py): 6408233234 sums to 40,
 # 6408833231 (samordningsnummer, day 83) to 40, 1212121212 to 20.
@@ -339,6 +341,39 @@ CASES: list[Case] = [
          text([UPP, f"U1;{PNR_A};2024-10-27 02:30;1;2480;akutmottagning;rod"]),
          loaded_lines=(2,),
          sql=(("SELECT larmtid::VARCHAR FROM {table}", [("2024-10-27 02:30:00",)]),)),
+
+    # --- besok (issue 18): the fifth extract follows the same rules -----------------------------
+    # Line 2 loads; line 3 has a kontakttyp outside the contract ('sms'); line 4 a yrkesgrupp that is
+    # no SKR code; line 5 repeats besok_id B1 of line 2; line 6 lies in February.
+    Case("besok_broken_rows", "besok", "besok_2024-01.csv",
+         text([BES, f"B1;{PNR_A};{HSA};2024-01-10;XS915;{LAK_1};mottagning",
+               f"B2;{PNR_A};{HSA};2024-01-11;XS915;{LAK_1};sms",
+               f"B3;{PNR_B};{HSA};2024-01-12;LAKARE;{LAK_1};hembesok",
+               f"B1;{PNR_C};{HSA};2024-01-13;XS919;;telefon",
+               f"B4;{PNR_C};{HSA};2024-02-01;XS919;;telefon"]),
+         loaded_lines=(2,), aside=(Aside(3, "kontakttyp", "not one of"), Aside(4, "yrkesgrupp", "SKR code"),
+                                   Aside(5, "besok_id", "first given on line 2"),
+                                   Aside(6, "besoksdatum", "outside the reporting month 2024-01"))),
+    # The practitioner column shifted onto a personnummer on line 3: set aside, masked. An empty
+    # personal_hsa_id (line 4: the unit's extract lacks it) and a blank personnummer (line 5, an
+    # unidentified patient) are no breaks: kept, the one NULL, the other without a pseudonym.
+    Case("besok_personnummer_as_practitioner", "besok", "besok_2024-01.csv",
+         text([BES, f"B1;{PNR_A};{HSA};2024-01-10;XS915;{LAK_1};mottagning",
+               f"B2;{PNR_B};{HSA};2024-01-10;XS915;{PNR_B};mottagning",
+               f"B3;{PNR_B};{HSA};2024-01-11;XS915;;hembesok",
+               f"B4;;{HSA};20240112;XS919;;digitalt"]),
+         loaded_lines=(2, 4, 5), aside=(Aside(3, "personal_hsa_id", "looks like a personnummer"),),
+         sql=(("SELECT besok_id, personal_hsa_id, person_id IS NULL, kontakttyp, besoksdatum::VARCHAR "
+               "FROM {table} ORDER BY 1",
+               [("B1", LAK_1, False, "mottagning", "2024-01-10"), ("B3", None, False, "hembesok", "2024-01-11"),
+                ("B4", None, True, "digitalt", "2024-01-12")]),)),
+    Case("besok_missing_hsa_id_column", "besok", "besok_2024-01.csv",
+         text(["besok_id;personnummer;besoksdatum;yrkesgrupp;personal_hsa_id;kontakttyp",
+               f"B1;{PNR_A};2024-01-10;XS915;{LAK_1};mottagning"]),
+         file_aside=True, file_line=1, file_column="hsa_id", word="required column"),
+    Case("besok_in_the_wrong_folder", "listning", "besok_2024-01.csv",
+         text([BES, f"B1;{PNR_A};{HSA};2024-01-10;XS915;{LAK_1};mottagning"]),
+         file_aside=True, via_landing=True, word="no extract 'besok'"),
 
     # --- a 100 MB file, generated at test time --------------------------------------------------
     Case("hundred_megabytes", "vardgaranti", "telefoni_2024-01.csv", write_big, big=True,

@@ -20,9 +20,17 @@ TILLGANGLIGHET = [
     ("2024-01", "vardenhet", "B", "Enhet B", 12, 0, 20, 18),   # nothing hidden; 0 calls answered is shown
     ("2024-01", "kommun", "K", "Kommun K", 52, 30, 23, 20),
 ]
-KONTINUITET = [
-    ("2024-01", "vardenhet", "C", "Enhet C", 800, 90, 0.8, 1.0),  # all published: K2 counts 800 listed, not 0.8 FTE
-    ("2024-01", "vardenhet", "D", "Enhet D", 4, 1, 2.0, 0.0),     # K1, K2, K3 all suppressed (4 listed)
+KONTINUITET = [  # ..., listed, with fast läkarkontakt, specialist FTE, ST FTE, with fast vårdkontakt (K8)
+    ("2024-01", "vardenhet", "C", "Enhet C", 800, 90, 0.8, 1.0, 200),  # all published: K2 counts 800 listed
+    ("2024-01", "vardenhet", "D", "Enhet D", 4, 1, 2.0, 0.0, 2),       # K1, K2, K3, K8 suppressed (4 listed)
+]
+# Contract 1.2: ..., persons with >= 2 physician visits, Σ UPC, Σ COC, of them in SÄBO, their Σ UPC,
+# physician visits by persons with a named GP, of them with that GP.
+KONTINUITET_BESOK = [
+    # K4 18/40 and K5 10/40 published (40 persons); K7 2.7/3 suppressed (3 SÄBO residents); K6 12/30 published
+    ("2024-12", "vardenhet", "F", "Enhet F", 40, 18.0, 10.0, 3, 2.7, 30, 12),
+    # K4, K5 suppressed (4 persons), K6 suppressed (2 visits); no SÄBO resident: no K7 row, its 0 shown
+    ("2024-12", "vardenhet", "G", "Enhet G", 4, 2.5, 1.5, 0, 0.0, 2, 1),
 ]
 MANGAKARE = [
     # 1 mångåkare: A1 (its numerator) and A3 (its denominator, hidden too) suppressed; A2 (40 assignments) not
@@ -59,10 +67,17 @@ def _indikatorer() -> list[tuple]:
     for p, lv, u, name, inc, ans, bed, b3 in TILLGANGLIGHET:
         out += [row("T1_TELEFON_SAMMA_DAG", p, lv, u, name, ans, inc, target=1.0),
                 row("T2_BEDOMNING_3_DAGAR", p, lv, u, name, b3, bed, target=1.0)]
-    for p, lv, u, name, listed, gp, spec, st in KONTINUITET:
+    for p, lv, u, name, listed, gp, spec, st, fvk in KONTINUITET:
         out += [row("K1_FAST_LAKARKONTAKT", p, lv, u, name, gp, listed, target=0.55),
                 row("K2_LISTADE_PER_SPECIALIST", p, lv, u, name, listed, spec, target=1100.0),
-                row("K3_RIKTVARDE_TACKNING", p, lv, u, name, 1100 * spec + 550 * st, listed, target=1.0)]
+                row("K3_RIKTVARDE_TACKNING", p, lv, u, name, 1100 * spec + 550 * st, listed, target=1.0),
+                row("K8_FAST_VARDKONTAKT", p, lv, u, name, fvk, listed)]
+    for p, lv, u, name, persons, upc, coc, sabo, upc_sabo, visits, with_gp in KONTINUITET_BESOK:
+        out += [row("K4_KONTINUITET_UPC", p, lv, u, name, upc, persons),
+                row("K5_KONTINUITET_COC", p, lv, u, name, coc, persons),
+                row("K6_BESOK_HOS_FAST_LAKARE", p, lv, u, name, with_gp, visits)]
+        if sabo:  # a zero denominator has no row
+            out.append(row("K7_KONTINUITET_UPC_SABO", p, lv, u, name, upc_sabo, sabo))
     for p, _, _, lv, u, name, inv, mk, upp, upp_mk, mk_gp in MANGAKARE:
         out += [row("A1_MANGAKARE_PER_1000", p, lv, u, name, mk, inv, scale=1000.0),
                 row("A2_MANGAKARE_ANDEL_UPPDRAG", p, lv, u, name, upp_mk, upp),
@@ -88,7 +103,11 @@ def make_warehouse(path: Path) -> Path:
     _table(con, "tillganglighet_manad", keys + ["samtal_inkommande", "samtal_besvarade_samma_dag",
            "kontakter_bedomda", "kontakter_bedomda_inom_3_dagar"], kt + ["DOUBLE"] * 4, TILLGANGLIGHET)
     _table(con, "kontinuitet_manad", keys + ["antal_listade", "listade_med_fast_lakarkontakt",
-           "fte_specialist_allmanmedicin", "fte_st_allmanmedicin"], kt + ["DOUBLE"] * 4, KONTINUITET)
+           "fte_specialist_allmanmedicin", "fte_st_allmanmedicin", "listade_med_fast_vardkontakt"],
+           kt + ["DOUBLE"] * 5, KONTINUITET)
+    _table(con, "kontinuitet_besok_manad", keys + ["antal_minst_tva_lakarbesok", "upc_summa", "coc_summa",
+           "antal_minst_tva_lakarbesok_sabo", "upc_summa_sabo", "lakarbesok_listade_med_fast_lakare",
+           "lakarbesok_hos_fast_lakare"], kt + ["DOUBLE"] * 7, KONTINUITET_BESOK)
     _table(con, "mangakare_manad", ["period", "fonster_start", "fonster_slut", "level", "unit_id", "unit_name",
            "invanare", "antal_mangakare", "uppdrag_i_fonster", "uppdrag_av_mangakare",
            "mangakare_med_fast_lakarkontakt"], ["VARCHAR", "DATE", "DATE"] + ["VARCHAR"] * 3 + ["DOUBLE"] * 5,
@@ -142,10 +161,19 @@ def test_small_counts_and_suppressed_numerators_are_hidden_and_the_rest_is_kept(
     k = _mart(serving, "kontinuitet_manad")
     c = ("2024-01", "vardenhet", "C")
     # K2 is suppressed, but its numerator is K1's published denominator: shown.
-    assert [_cell(k, c, col) for col in k.columns[1:]] == [800, 90, 0.8, 1.0]
+    assert [_cell(k, c, col) for col in k.columns[1:]] == [800, 90, 0.8, 1.0, 200]
     d = ("2024-01", "vardenhet", "D")
-    # 4 and 1 are small; the specialist FTE is K2's published denominator; the ST FTE would give K3 back.
-    assert [_cell(k, d, col) for col in k.columns[1:]] == [None, None, 2.0, None]
+    # 4, 1 and 2 are small; the specialist FTE is K2's published denominator; the ST FTE would give K3 back.
+    assert [_cell(k, d, col) for col in k.columns[1:]] == [None, None, 2.0, None, None]
+
+    kb = _mart(serving, "kontinuitet_besok_manad")
+    # F: 3 SÄBO residents is small, and K7 is suppressed, so its Σ UPC 2.7 (not a count) is hidden too.
+    assert [_cell(kb, ("2024-12", "vardenhet", "F"), col) for col in kb.columns[1:]] == [
+        40, 18.0, 10.0, None, None, 30, 12]
+    # G: 4 persons and 2 visits are small, and K4, K5, K6 are suppressed: their sums and numerator hidden;
+    # 0 SÄBO residents (and their Σ 0) are shown.
+    assert [_cell(kb, ("2024-12", "vardenhet", "G"), col) for col in kb.columns[1:]] == [
+        None, None, None, 0, 0.0, None, None]
 
     m = _mart(serving, "mangakare_manad")
     km = ("2024-12", "kommun", "K")
@@ -189,7 +217,8 @@ def test_only_the_known_marts_and_the_publication_record_are_published(warehouse
                           "WHERE database_name = current_database()").fetchone()[0]
     con.close()
     assert {t[0] for t in tables} == {f"marts.{m}" for m in ["indikatorer", "tillganglighet_manad",
-                                      "kontinuitet_manad", "mangakare_manad", "vhu_ar", "dq_findings"]} | {
+                                      "kontinuitet_manad", "kontinuitet_besok_manad", "mangakare_manad", "vhu_ar",
+                                      "dq_findings"]} | {
         "meta.publication", "meta.published_tables"}
     assert meta == [(publication.publication_id, "test", 5.0)]
     assert storage.startswith("v1.0.0")  # readable by the BI tools' DuckDB 1.x drivers

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow.parquet as pq
 
-EXPECTED_MARTS = {"indikatorer", "tillganglighet_manad", "kontinuitet_manad", "mangakare_manad", "vhu_ar",
-                  "dq_findings"}
+EXPECTED_MARTS = {"indikatorer", "tillganglighet_manad", "kontinuitet_manad", "kontinuitet_besok_manad",
+                  "mangakare_manad", "vhu_ar", "dq_findings"}
 PERSON_WORDS = ("person", "pnr", "pseudonym")
 
 

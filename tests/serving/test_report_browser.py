@@ -41,7 +41,7 @@ def test_every_chart_is_drawn_in_chromium(two_runs, tmp_path):
     # page (Västerbotten, 24) has every indicator.
     report = two_runs.serving / "rapport" / "region-24.html"
     expected = set(pages.figures(report.read_text(encoding="utf-8")))
-    assert len(expected) == 20  # two charts for each of the ten indicators
+    assert len(expected) == 30  # two charts for each of the fifteen indicators (K4-K8 of contract 1.2)
     dom = _dom(report.as_uri())
     drawn = _chart_divs(dom)
     assert set(drawn) == expected

@@ -115,3 +115,38 @@ def test_no_gaps_message_when_a_source_has_none(tmp_path):
     text = Path(render(db, tmp_path / "rapport")).read_text(encoding="utf-8")
     assert "Inga brister registrerade för vhu." in text
     assert "Mål: inget fastställt" in text
+
+
+def test_continuity_per_unit_against_the_region_with_sabo_beside(tmp_path):
+    """Issue 18: K4's table of health centres shows the region's value, each unit's difference from it, and
+    the unit's SÄBO figure (K7) beside; K7's table shows K4 beside it."""
+    k4, k7 = "K4_KONTINUITET_UPC", "K7_KONTINUITET_UPC_SABO"
+    ind = [
+        (k4, "2024-12", "region", "24", "Region Västerbotten", 45.0, 100, 0.45, None, False),
+        (k4, "2024-12", "vardenhet", "SE-A", "Ersboda hälsocentral", 12.0, 40, 0.30, None, False),
+        (k4, "2024-12", "vardenhet", "SE-B", "Ålidhem hälsocentral", 33.0, 60, 0.55, None, False),
+        (k7, "2024-12", "region", "24", "Region Västerbotten", 16.0, 20, 0.80, None, False),
+        (k7, "2024-12", "vardenhet", "SE-A", "Ersboda hälsocentral", 9.0, 10, 0.90, None, False),
+        (k7, "2024-12", "vardenhet", "SE-B", "Ålidhem hälsocentral", None, 3, None, None, True),
+    ]
+    db = pages.serving_db(tmp_path / "naravard.duckdb", ind, [
+        ("DQ_BESOK_PERSONAL_SAKNAS", "besok", "2024-12", "vardenhet", "SE-B", "WARN", 40, 1.0,
+         "40 av 40 läkarbesök saknar personal_hsa_id")])
+    text = Path(render(db, tmp_path / "rapport")).read_text(encoding="utf-8")
+    tables = pages.table_rows(text)
+    # Ersboda: 30,0 % against the region's 45,0 %: −15,0 p.e.; its SÄBO residents 90,0 %.
+    # Ålidhem: 55,0 % is +10,0 p.e.; its SÄBO figure is suppressed (3 persons), and its gap is counted.
+    rows = {r[0]: r for r in tables[k4] if r and r[0].endswith("hälsocentral")}
+    assert rows["Ersboda hälsocentral"][:4] == ["Ersboda hälsocentral", f"30,0{NBSP}%", f"90,0{NBSP}%",
+                                                f"−15,0{NBSP}p.e."]
+    assert rows["Ålidhem hälsocentral"][:4] == ["Ålidhem hälsocentral", f"55,0{NBSP}%", "prickad",
+                                                f"+10,0{NBSP}p.e."]
+    assert rows["Ålidhem hälsocentral"][-1] == "1"
+    k4_section = text[text.index(f'id="{k4}"'):text.index(f'id="{k7}"')]
+    assert f"Region Västerbotten, 2024-12: 45,0{NBSP}%." in k4_section
+    assert "SÄBO" in k4_section and "Mot regionen" in k4_section
+    # K7's table: K4 beside it; the suppressed unit shows no difference from the region.
+    rows7 = {r[0]: r for r in tables[k7] if r and r[0].endswith("hälsocentral")}
+    assert rows7["Ersboda hälsocentral"][:4] == ["Ersboda hälsocentral", f"90,0{NBSP}%", f"30,0{NBSP}%",
+                                                 f"+10,0{NBSP}p.e."]
+    assert rows7["Ålidhem hälsocentral"][1:4] == ["prickad", f"55,0{NBSP}%", ""]

@@ -15,10 +15,12 @@ from tests.serving.conftest import (CANARY_CALLS, CANARY_KOMMUN, CANARY_LISTED, 
                                     LAST_MONTH, THRESHOLD)
 
 KEY = ["period", "level", "unit_id"]
-DOMAIN_MARTS = ["tillganglighet_manad", "kontinuitet_manad", "mangakare_manad", "vhu_ar"]
+DOMAIN_MARTS = ["tillganglighet_manad", "kontinuitet_manad", "kontinuitet_besok_manad", "mangakare_manad", "vhu_ar"]
 # Staff FTE and SCB's inhabitants are not counts of patients (dbt_project/README.md); every other
 # number in the wide marts counts persons, contacts, calls or assignments.
-NOT_PATIENT_COUNTS = {"fte_specialist_allmanmedicin", "fte_st_allmanmedicin", "invanare"}
+NOT_PATIENT_COUNTS = {"fte_specialist_allmanmedicin", "fte_st_allmanmedicin", "invanare",
+                      # sums of a per-person index (UPC, COC): hidden with their indicator, not counts
+                      "upc_summa", "coc_summa", "upc_summa_sabo"}
 # The numerators of CONTRACTS.md section 3, by the wide marts' column names. (K3's numerator is made
 # of FTE: 1100 x specialist FTE + 550 x ST FTE.)
 NUMERATOR = {
@@ -32,6 +34,11 @@ NUMERATOR = {
     "A3_MANGAKARE_MED_FAST_LAKARE": ("mangakare_manad", ["mangakare_med_fast_lakarkontakt"]),
     "V1_VHU_DELTAGANDE": ("vhu_ar", ["antal_undersokta"]),
     "V2_VHU_FAR_VID_LAG_AKTIVITET": ("vhu_ar", ["antal_lag_aktivitet_med_far"]),
+    "K4_KONTINUITET_UPC": ("kontinuitet_besok_manad", ["upc_summa"]),
+    "K5_KONTINUITET_COC": ("kontinuitet_besok_manad", ["coc_summa"]),
+    "K6_BESOK_HOS_FAST_LAKARE": ("kontinuitet_besok_manad", ["lakarbesok_hos_fast_lakare"]),
+    "K7_KONTINUITET_UPC_SABO": ("kontinuitet_besok_manad", ["upc_summa_sabo"]),
+    "K8_FAST_VARDKONTAKT": ("kontinuitet_manad", ["listade_med_fast_vardkontakt"]),
 }
 
 
@@ -140,6 +147,11 @@ PROTECTED = {
     "A3_MANGAKARE_MED_FAST_LAKARE": ("mangakare_manad", "antal_mangakare"),
     "V1_VHU_DELTAGANDE": ("vhu_ar", "antal_inbjudna"),
     "V2_VHU_FAR_VID_LAG_AKTIVITET": ("vhu_ar", "antal_lag_aktivitet"),
+    "K4_KONTINUITET_UPC": ("kontinuitet_besok_manad", "antal_minst_tva_lakarbesok"),
+    "K5_KONTINUITET_COC": ("kontinuitet_besok_manad", "antal_minst_tva_lakarbesok"),
+    "K6_BESOK_HOS_FAST_LAKARE": ("kontinuitet_besok_manad", "lakarbesok_listade_med_fast_lakare"),
+    "K7_KONTINUITET_UPC_SABO": ("kontinuitet_besok_manad", "antal_minst_tva_lakarbesok_sabo"),
+    "K8_FAST_VARDKONTAKT": ("kontinuitet_manad", "antal_listade"),
 }
 
 

@@ -20,6 +20,7 @@
     'int_dq_findings_landning',
     'int_dq_findings_tom_manad',
     'int_dq_findings_sommartid',
+    'int_dq_findings_besok',
 ] %}
 
 {% for model in checks %}

@@ -9,7 +9,8 @@
   docs/benchmarks.md). Writing the 11.5 million rows costs a few seconds.
 */
 {%- set subjects = ['int_tillganglighet_measures', 'int_kontinuitet_measures', 'int_mangakare_measures',
-                    'int_vhu_measures'] %}
+                    'int_vhu_measures', 'int_kontinuitet_vardkontakt_measures',
+                    'int_besok_kontinuitet_measures'] %}
 {% for model in subjects %}
 select measure_id, period, hsa_id, kommunkod, regionkod, item_key, amount
 from {{ ref(model) }}

@@ -1,7 +1,8 @@
 /*
   Which deliveries each period has: one row per month ('YYYY-MM') and year
   ('YYYY') with a boolean has_<delivery> per extract, plus
-  has_mangakare_fonster for months whose mångåkare window may be published.
+  has_mangakare_fonster for months whose mångåkare window may be published and
+  has_besok_fonster for months whose 12-month visit window may be (K4, K5, K7).
 
   A month counts as delivered when raw holds rows for it (raw keeps at most one
   delivery per extract and month); a year when any of its months is delivered.
@@ -24,6 +25,10 @@ with delivered_months as (
     select distinct 'vhu_undersokning', reporting_month from {{ ref('stg_vhu__undersokningar') }}
     union all
     select 'mangakare_fonster', period from {{ ref('int_ambulans_fonster') }}
+    union all
+    select distinct 'besok_besok', reporting_month from {{ ref('stg_besok__besok') }}
+    union all
+    select 'besok_fonster', period from {{ ref('int_besok_fonster') }}
 ),
 
 delivered_periods as (
