@@ -2,8 +2,8 @@
 
 One warehouse is built the way a region's history grows: a year of months in the
 first `naravard run`, then a new month, then a corrected old month (listing,
-ambulance and VHU files of 2024-06 redelivered with a third of their rows
-gone). Another warehouse gets the final landing folder in one run. Every
+ambulance, VHU and visit files of 2024-06 redelivered with a third of their
+rows gone). Another warehouse gets the final landing folder in one run. Every
 intermediate table and mart must be the same in both (the load log's own
 bookkeeping aside), so building month by month equals a full refresh.
 
@@ -102,7 +102,8 @@ def month_by_month(tmp_path_factory):
     added = _run(a)
     after_added = _markers(wh)
 
-    for rel in ("listning/listning_2024-06.csv", "ambulans/uppdrag_2024-06.csv", "vhu/undersokning_2024-06.csv"):
+    for rel in ("listning/listning_2024-06.csv", "ambulans/uppdrag_2024-06.csv", "vhu/undersokning_2024-06.csv",
+                "besok/besok_2024-06.csv"):
         _drop_every_third_row(a / "landing" / rel)
     corrected = _run(a)
     after_corrected = _markers(wh)
@@ -134,16 +135,17 @@ def test_month_by_month_with_a_correction_equals_one_full_build(month_by_month):
         if only_a or only_b:
             differing[f"{schema}.{table}"] = (only_a, only_b)
     assert differing == {}
-    # Not vacuous: the correction reached the figures (A for 2024-12 and 2025-01 is published).
-    assert con.execute("SELECT count(*) FROM a.marts.indikatorer WHERE indicator_id LIKE 'A%' "
-                       "AND period IN ('2024-12', '2025-01')").fetchone()[0] > 0
+    # Not vacuous: the windows that hold the corrected June are published (A and K4 for 2024-12, 2025-01).
+    for prefix in ("A", "K4"):
+        assert con.execute(f"SELECT count(*) FROM a.marts.indikatorer WHERE indicator_id LIKE '{prefix}%' "
+                           "AND period IN ('2024-12', '2025-01')").fetchone()[0] > 0, prefix
 
 
 def test_the_first_run_builds_whole_and_the_next_ones_increment(month_by_month):
     first, added, corrected, full = month_by_month["logs"]
     assert "dbt build: every model from all of raw" in first and "dbt build: every model" in full
-    assert "dbt build: incremental, 7 changed deliveries" in added  # the seven files of 2025-01
-    assert "dbt build: incremental, 3 changed deliveries" in corrected
+    assert "dbt build: incremental, 8 changed deliveries" in added  # the eight files of 2025-01
+    assert "dbt build: incremental, 4 changed deliveries" in corrected
     assert "ambulans_uppdrag 2024-06" in corrected and "listning_listning 2024-06" in corrected
 
 

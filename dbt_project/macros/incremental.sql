@@ -28,6 +28,11 @@
                      month's listing);
   - vhu              the years of changed VHU files (V1, V2 count persons per year);
   - any_month        every changed month, of any extract;
+  - kontinuitet_besok  every month whose twelve reporting months hold a changed
+                     visit month, and the months of changed listing files (K4-K7
+                     attribute persons by the month's listing; K6 is the month);
+  - besok_manad      the months of changed visit, listing or physician files
+                     (the visit findings compare a month's visits with them);
   - measures         the union and the roll-up of the measures: each measure's
                      rows are replaced for the periods of its own subject's domain
                      (the catalogue in macros/measures.sql names the subject), so a
@@ -72,6 +77,20 @@
         union
         select 'vhu', substr(month, 1, 4) from changed where extract in ('vhu_inbjudan', 'vhu_undersokning')
         union
+        -- K4-K7: the months p whose twelve reporting months (p - 11 .. p) hold a changed visit
+        -- month, and the months of changed listings (persons are attributed by p's listing)
+        select 'kontinuitet_besok', strftime(cast(strptime(changed.month || '-01', '%Y-%m-%d') as date)
+                                             + to_months(cast(steps.i as integer)), '%Y-%m')
+        from changed
+        cross join (select unnest(generate_series(0, 11)) as i) as steps
+        where changed.extract = 'besok_besok'
+        union
+        select 'kontinuitet_besok', month from changed where extract = 'listning_listning'
+        union
+        -- the visit findings of a month: its visits, listing and physician file
+        select 'besok_manad', month from changed
+        where extract in ('besok_besok', 'listning_listning', 'listning_lakare')
+        union
         select 'any_month', month from changed
     )
     select distinct period
@@ -84,6 +103,12 @@
 
 {# The periods a model of `domain` rebuilds (a list of 'YYYY-MM' / 'YYYY'; none = all of them). #}
 {% macro rebuild_periods(domain, database) %}
+    {%- set known = ['tillganglighet', 'kontinuitet', 'listning', 'mangakare', 'vhu', 'any_month',
+                     'kontinuitet_besok', 'besok_manad'] -%}
+    {%- if domain not in known -%}
+        {#- a subject of the measure catalogue, or a model's rebuild=, without a rule here would never be rebuilt -#}
+        {{ exceptions.raise_compiler_error("no rebuild rule for '" ~ domain ~ "' in macros/incremental.sql") }}
+    {%- endif -%}
     {#- Without naravard's record (a `dbt build` or `dbt docs generate` straight on a warehouse built
         before it existed) nothing is known to be unchanged: every period (none = no filter). -#}
     {%- for name in ('_dbt_built_loads', '_current_loads') -%}

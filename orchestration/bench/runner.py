@@ -41,8 +41,6 @@ BENCH_KEY = "naravard-bench-key-0123456789abcdef0123456789abcdef"
 # The corrected old month: this many months before the first month (2024-07 for the default 2024-12),
 # inside the history and inside the mångåkare windows of the months after it.
 CORRECTED_MONTHS_BACK = 5
-# Months of history seeded (and built by dbt) at a time.
-SEED_CHUNK_MONTHS = 4
 
 
 def month_plus(month: str, k: int) -> str:
@@ -207,14 +205,15 @@ def measure_increment(a, root: Path, logs: Path, warehouse_a: Path, m0: str, m1:
     env_c = site_env(site, root / "landing_new", a.memory_limit)
     wh = Path(env_c["NARAVARD_WAREHOUSE"])
     shutil.copy2(warehouse_a, wh)
-    # The history grows as a region's would, SEED_CHUNK_MONTHS at a time, each chunk built by dbt
-    # incrementally on top of the stage warehouse's build of the first month. One dbt build over
-    # 24 national months at once spilled more than 45 GB to disk and ran out of it (twice).
+    # The history grows as a region's would, --seed-chunk months at a time (default one), each
+    # chunk built by dbt incrementally on top of the stage warehouse's build of the first month.
+    # One dbt build over 24 national months at once spilled more than 45 GB to disk and ran out
+    # of it (twice); four national months at once ran the roll-up out of its 4 GB.
     last_seed = None
-    for i, k0 in enumerate(range(1, a.months, SEED_CHUNK_MONTHS), start=1):
+    for i, k0 in enumerate(range(1, a.months, a.seed_chunk), start=1):
         res = logs / f"seed_history_{i}.json"
         cmd = [PY, "-m", "orchestration.bench.seed", "--warehouse", str(wh), "--source-month", m0,
-               "--months", str(a.months), "--first-k", str(k0), "--until-k", str(k0 + SEED_CHUNK_MONTHS),
+               "--months", str(a.months), "--first-k", str(k0), "--until-k", str(k0 + a.seed_chunk),
                "--result", str(res)]
         results[f"seed_history_{i}"] = _stage(f"seed_history_{i}", cmd, env_c, logs, res)
         res = logs / f"seed_dbt_{i}.json"
@@ -261,6 +260,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--months", type=int, default=24, help="months of history before the added month (0: skip)")
     p.add_argument("--new-month", default="2025-01", help="the month added to the history; the first month is the "
                    "one before it")
+    p.add_argument("--seed-chunk", type=int, default=1, help="months of history seeded and built by dbt at a "
+                   "time (default 1: a national month's roll-up needs most of DuckDB's 4 GB)")
     p.add_argument("--first-months", type=int, default=1, help="months in the first run (default 1; 12 or more "
                    "publish the ambulance indicators, whose window is a year)")
     p.add_argument("--seed", type=int, default=20241231)

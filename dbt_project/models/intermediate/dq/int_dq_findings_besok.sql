@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='besok_manad') }}
 /*
   The visits' registration gaps (WARN, besok, vardenhet; contract 1.2), per
   health centre that held the visits and reporting month. Every occurrence is
@@ -20,11 +21,13 @@
 */
 with besok as (
     select * from {{ ref('stg_besok__besok') }}
+    where {{ in_rebuild('reporting_month') }}
 ),
 
 lakare as (
     select distinct reporting_month, hsa_id, upper(trim(lakare_hsa_id)) as lakare_hsa_id
     from {{ ref('stg_listning__lakare') }}
+    where {{ in_rebuild('reporting_month') }}
 ),
 
 lakare_manader as (
@@ -35,6 +38,7 @@ listade as (
     select distinct reporting_month, person_key
     from {{ ref('stg_listning__listningar') }}
     where person_id is not null
+      and {{ in_rebuild('reporting_month') }}
 ),
 
 listning_manader as (

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='kontinuitet_besok') }}
 /*
   Continuity measures from the visits per health centre and month (K4-K7;
   CONTRACTS.md section 3.2), in the shape of the other int_<subject>_measures
@@ -17,6 +18,7 @@
 */
 with fonster as (
     select * from {{ ref('int_besok_lakarbesok_per_person') }}
+    where {{ in_rebuild('period') }}
 ),
 
 k6 as (
@@ -31,6 +33,7 @@ k6 as (
        and listade.person_key = besok.person_key
     where besok.is_lakarbesok
       and listade.fast_lakarkontakt is not null
+      and {{ in_rebuild('besok.reporting_month') }}
     group by besok.reporting_month, listade.hsa_id
 ),
 

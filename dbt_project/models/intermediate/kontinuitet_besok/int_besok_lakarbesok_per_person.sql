@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='kontinuitet_besok') }}
 /*
   Each attributed person's physician visits over the 12-month window of every
   published month (K4, K5, K7; CONTRACTS.md section 3.2).
@@ -14,7 +15,12 @@
     UPC = max_j n_j / n  (two physicians seen equally often: that count, once)
     COC = (Σ n_j² - n) / (n (n - 1))  (Bice-Boxerman)
 */
-with per_lakare_manad as (
+with fonster as (
+    select * from {{ ref('int_besok_fonster') }}
+    where {{ in_rebuild('period') }}
+),
+
+per_lakare_manad as (
     -- Visits per person, physician and month first: a month's visits join twelve windows.
     select
         reporting_month,
@@ -24,6 +30,8 @@ with per_lakare_manad as (
     from {{ ref('stg_besok__besok') }}
     where is_lakarbesok
       and person_id is not null
+      -- only the months of the windows built now
+      and reporting_month >= (select coalesce(min(forsta_manad), '9999-99') from fonster)
     group by reporting_month, person_key, personal_hsa_id
 ),
 
@@ -33,7 +41,7 @@ per_lakare as (
         v.person_key,
         v.personal_hsa_id,
         sum(v.besok) as n_j
-    from {{ ref('int_besok_fonster') }} as fonster
+    from fonster
     inner join per_lakare_manad as v
         on v.reporting_month between fonster.forsta_manad and fonster.sista_manad
     group by fonster.period, v.person_key, v.personal_hsa_id

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='listning') }}
 /*
   Who is attributed where, per month-end listing snapshot: one row per
   identified person (only a pseudonym can link a visit to a listing) with the
@@ -18,6 +19,7 @@ select
     coalesce(sarskilt_boende, false) as is_sabo
 from {{ ref('stg_listning__listningar') }}
 where person_id is not null
+  and {{ in_rebuild('reporting_month') }}
 qualify row_number() over (
     partition by reporting_month, person_key
     order by listningsdatum desc nulls last, hsa_id, upper(fast_lakarkontakt) nulls last,

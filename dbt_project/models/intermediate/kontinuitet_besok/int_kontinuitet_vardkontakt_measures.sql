@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='listning') }}
 /*
   K8's numerator per health centre and month-end snapshot: distinct listed
   persons with a registered fast vårdkontakt (the column is delivered and was
@@ -15,4 +16,5 @@ select
     cast(null as double precision) as amount
 from {{ ref('stg_listning__listningar') }}
 where fast_vardkontakt is not null
+  and {{ in_rebuild('reporting_month') }}
 group by reporting_month, hsa_id, person_key
