@@ -65,9 +65,10 @@ docs: setup
 	  ../$(BIN)/dbt docs generate --static --profiles-dir . --quiet
 	@echo "dbt docs: open dbt_project/target/static_index.html in a browser (one self-contained file, works offline)"
 
-# The default is a national month end to end (about 15 min). The increment on 24
-# months of history is measured on a region: make bench BENCH_ARGS="--scale 1.0 --months 24"
-# (24 national months do not fit this machine yet: docs/benchmarks.md).
+# The default is a national month end to end (about 15 min). The increment and a corrected
+# old month on 24 months of history: make bench BENCH_ARGS="--scale national --months 24"
+# (about an hour; the history is seeded and built one month at a time: docs/benchmarks.md),
+# or on a region: make bench BENCH_ARGS="--scale 1.0 --months 24".
 BENCH_ARGS ?= --scale national --months 0
 bench: setup
 	$(BIN)/naravard bench $(BENCH_ARGS)

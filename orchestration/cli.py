@@ -139,6 +139,8 @@ def record_publication(result, settings: Settings, code: str) -> None:
 def preflight(settings: Settings) -> str | None:
     """Why the run must not start, in one line, or None: a warehouse DuckDB cannot open, or one
     pseudonymised with another key (the ingest assets check the key too, for daemon runs)."""
+    import duckdb
+
     from orchestration.ingest import key_guard
     from orchestration.resources import WarehouseDamaged, connect_with_retry
 
@@ -152,6 +154,10 @@ def preflight(settings: Settings) -> str | None:
         key_guard.check(con, settings.pseudonym_key, settings.warehouse)
     except key_guard.KeyChanged as e:
         return str(e)
+    except (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException):
+        # A file cut short can still open (its header and catalogue intact) and fail at the first
+        # read of a table: the same damage, the same one line with the way out.
+        return WarehouseDamaged(settings.warehouse).description
     finally:
         con.close()
     return None
