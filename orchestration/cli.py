@@ -79,6 +79,12 @@ def execute_months(settings: Settings, first: str, last: str, trigger: str, log_
     from orchestration.automation.concurrency import WarehouseInUse, claim_instance
     from orchestration.dbt_cli import prepare
 
+    # Before the manifest is prepared: `dbt parse` opens the warehouse too, and a damaged one must be
+    # the one-line message with the way out, not dbt's error.
+    stop = preflight(settings)
+    if stop:
+        print(f"naravard: {stop}", file=sys.stderr)
+        return 2
     prepare(settings)  # the dbt manifest, before the dbt assets are declared
     from orchestration.defs import build_definitions
     from orchestration.transform import FULL_REFRESH_TAG
