@@ -56,7 +56,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         # a run with nothing new to build says so in one line.
         with single_writer(settings.warehouse):
             # A damaged warehouse or another key is said by execute_months, not hidden as "nothing to do".
-            idle = None if preflight(settings) else uptodate.nothing_to_do(settings, uptodate.fingerprint(settings))
+            try:
+                idle = None if preflight(settings) else uptodate.nothing_to_do(settings,
+                                                                               uptodate.fingerprint(settings))
+            except damaged_file_errors():
+                # A file cut short can open (header and catalogue intact) and fail at the first read
+                # of a bigger table: the same damage, the same one line with the way out.
+                from orchestration.resources import WarehouseDamaged
+
+                print(f"naravard: {WarehouseDamaged(settings.warehouse).description}", file=sys.stderr)
+                return 2
         if idle:
             print(idle)
             return 0
@@ -142,11 +151,16 @@ def record_publication(result, settings: Settings, code: str) -> None:
         con.close()
 
 
+def damaged_file_errors() -> tuple[type[Exception], ...]:
+    """What DuckDB raises reading a block that a damaged file does not hold."""
+    import duckdb
+
+    return duckdb.IOException, duckdb.SerializationException, duckdb.InternalException
+
+
 def preflight(settings: Settings) -> str | None:
     """Why the run must not start, in one line, or None: a warehouse DuckDB cannot open, or one
     pseudonymised with another key (the ingest assets check the key too, for daemon runs)."""
-    import duckdb
-
     from orchestration.ingest import key_guard
     from orchestration.resources import WarehouseDamaged, connect_with_retry
 
@@ -160,7 +174,7 @@ def preflight(settings: Settings) -> str | None:
         key_guard.check(con, settings.pseudonym_key, settings.warehouse)
     except key_guard.KeyChanged as e:
         return str(e)
-    except (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException):
+    except damaged_file_errors():
         # A file cut short can still open (its header and catalogue intact) and fail at the first
         # read of a table: the same damage, the same one line with the way out.
         return WarehouseDamaged(settings.warehouse).description
