@@ -4,7 +4,7 @@ Derived from the extract contracts in orchestration/ingest/schemas.py, so a new
 column, choice, bound or cross-column rule there is checked here without an
 edit. What the suite expects and what GX is handed are written side by side:
 each rule names the SQL expressions it needs, and the frame handed to GX is
-exactly those columns (DESIGN.md: hand GX only what a suite needs).
+exactly those columns (GX is handed only what a suite needs: docs/decisions.md, "The raw GX checks").
 
 GX is never handed a personal identifier, so no Data Docs page or check
 metadata can show one (GX renders samples of unexpected values):

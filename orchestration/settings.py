@@ -68,6 +68,10 @@ class ConfigurationError(RuntimeError):
     pass
 
 
+# The variables that hold secrets: given to Dagster by name when set (Settings.env_secrets).
+SECRET_VARIABLES = ("NARAVARD_PSEUDONYM_KEY", "NARAVARD_ALERT_WEBHOOK_URL", "NARAVARD_SMTP_PASSWORD")
+
+
 def _text(name: str, default: str = "") -> str:
     return (os.environ.get(name) or "").strip() or default
 
@@ -235,6 +239,10 @@ class Settings:
     progress_seconds: float = 10.0
     automation: AutomationSettings = AutomationSettings()
     alerts: AlertSettings | None = None
+    # The secrets (by variable name) whose value came from the environment: Dagster then
+    # gets them as dg.EnvVar (orchestration/defs/resources.py), so its UI shows the name,
+    # never the value. A Settings made by hand (the tests) holds its values plainly.
+    env_secrets: frozenset[str] = frozenset()
 
     @property
     def using_demo_key(self) -> bool:
@@ -270,6 +278,7 @@ class Settings:
             progress_seconds=float(_text("NARAVARD_PROGRESS_SECONDS", "10")),
             automation=AutomationSettings.from_env(),
             alerts=AlertSettings.from_env(datadocs),
+            env_secrets=frozenset(name for name in SECRET_VARIABLES if os.environ.get(name)),
         )
         if check_key:
             settings.check_key()
@@ -300,7 +309,8 @@ class Settings:
     def without_key(self) -> dict[str, str]:
         """Every setting but the key, as text: what the outputs are made from besides the
         code and the data (orchestration/uptodate.py). The key acts on new deliveries only."""
-        return {f.name: str(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "pseudonym_key"}
+        return {f.name: str(getattr(self, f.name)) for f in dataclasses.fields(self)
+                if f.name not in ("pseudonym_key", "env_secrets")}
 
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -28,12 +28,20 @@ def colour_flag() -> str:
 
 
 class NaravardTranslator(DagsterDbtTranslator):
-    """Models keyed by [schema, name] (`marts/indikatorer`); groups are the dbt folders."""
+    """Every relation keyed by the table it is, [schema, table]: models `marts/indikatorer`,
+    sources `raw/listning_listning`. dbt names a source by its source system
+    (source('listning', 'listning')), the ingestion asset that writes the table is
+    ["raw", "listning_listning"]; keying the source by its relation makes them one asset.
+    Groups are the dbt folders."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+        kind = dbt_resource_props["resource_type"]
+        if kind in ("model", "seed", "snapshot"):
             schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
             return dg.AssetKey([schema, dbt_resource_props.get("alias") or dbt_resource_props["name"]])
+        if kind == "source":
+            return dg.AssetKey([dbt_resource_props["schema"],
+                                dbt_resource_props.get("identifier") or dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,13 +30,61 @@ def pipeline_vars(root: Path) -> dict[str, str]:
     }
 
 
-def pipeline_resources() -> dict:
-    """The resources of a run (orchestration/defs/resources.py), built from the settings of
-    the test's environment (naravard_env): for dg.materialize of a few assets."""
+def resources_from_env() -> dict:
+    """The resources a process started in the test's environment builds: for the tests
+    whose subject is that environment (the alert channels a daemon is configured with)."""
     from orchestration.defs.resources import resources_from
     from orchestration.settings import Settings
 
     return resources_from(Settings.from_env())
+
+
+def settings_for(root: Path, **changes):
+    """The settings of one pipeline inside root (the folders of pipeline_vars, the test
+    key), made as a value: nothing is read from or written to the environment."""
+    import dataclasses
+
+    from orchestration.settings import Settings
+
+    settings = Settings(landing_dir=root / "landing", warehouse=root / "warehouse" / "naravard.duckdb",
+                        serving_dir=root / "serving", archive_dir=root / "archive",
+                        datadocs_dir=root / "datadocs", dagster_home=root / "dagster_home",
+                        pseudonym_key=TEST_KEY, env="dev")
+    return dataclasses.replace(settings, **changes)
+
+
+@dataclass
+class Pipeline:
+    """One pipeline of a test, for dg.materialize of a few assets in this process: its
+    folders below root, its settings, the resources built from them
+    (orchestration/defs/resources.py) and a Dagster instance of its own."""
+    root: Path
+    settings: object
+    resources: dict
+    instance: object
+
+    def with_settings(self, **changes) -> "Pipeline":
+        """The same folders and instance with some settings changed (the resources anew)."""
+        from orchestration.defs.resources import resources_from
+
+        settings = settings_for(self.root, **changes)
+        return Pipeline(self.root, settings, resources_from(settings), self.instance)
+
+
+@pytest.fixture
+def pipeline(tmp_path: Path):
+    """A pipeline in tmp_path built from a Settings value: resources with temporary
+    paths, no environment variable set (naravard_env is for the tests that start the
+    `naravard` command, whose interface the environment is)."""
+    import dagster as dg
+
+    from orchestration.defs.resources import resources_from
+
+    settings = settings_for(tmp_path)
+    settings.landing_dir.mkdir()
+    settings.dagster_home.mkdir()
+    with dg.instance_for_test(temp_dir=str(settings.dagster_home)) as instance:
+        yield Pipeline(tmp_path, settings, resources_from(settings), instance)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +92,7 @@ def region_demo(tmp_path_factory) -> tuple[Path, dict]:
     """The bundled demo at its defaults (scale 1, 2023-01..2024-12, defects in): what `make
     run` writes, and the slowest data to generate, so written once for every test that reads
     it (the calibration tests, the full pipeline run). Read only: nothing may change it."""
-    from orchestration.demo import write_demo_data
+    from naravard.demo import write_demo_data
 
     out = tmp_path_factory.mktemp("region_demo")
     return out, write_demo_data(out)

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.demo import write_demo_data
+from naravard.demo import write_demo_data
 from tests.conftest import pipeline_vars
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

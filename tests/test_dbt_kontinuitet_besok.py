@@ -195,7 +195,7 @@ def test_k4_k5_of_the_region_and_the_window_that_is_published(warehouse):
 
 
 def test_the_window_coverage_names_the_gap(warehouse):
-    rows = dict(warehouse.execute("select period, saknade_manader from intermediate.int_besok_fonster_tackning "
+    rows = dict(warehouse.execute("select period, saknade_manader from intermediate.int_besok_fonster_tackning_counted "
                                   "where period in ('2024-11', '2024-12', '2025-02', '2024-10')").fetchall())
     assert rows == {"2024-10": "2023-11", "2024-11": None, "2024-12": None, "2025-02": "2025-01"}
 

@@ -1,4 +1,4 @@
-"""The demo-data generator (orchestration.demo), checked from its files.
+"""The demo-data generator (naravard.demo), checked from its files.
 
 Everything here reads the generated CSVs with plain pandas and checks them
 against CONTRACTS.md and the region's reported figures, independently of the
@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from orchestration import paths
-from orchestration.demo import MANIFEST_NAME, write_demo_data
+from naravard.demo import MANIFEST_NAME, write_demo_data
 from orchestration.ingest.schemas import BY_KEY, EXTRACTS, YRKESGRUPP_PATTERN
 
 SMALL = {"scale": 0.05, "months": 3, "end_month": "2024-12"}
@@ -143,7 +143,7 @@ def test_same_seed_gives_byte_identical_files(small, tmp_path):
 
 
 def test_output_does_not_depend_on_chunk_size(small, tmp_path, monkeypatch):
-    from orchestration.demo import writer
+    from naravard.demo import writer
 
     monkeypatch.setattr(writer, "CHUNK_ROWS", 997)
     out, _ = small
@@ -422,8 +422,8 @@ def test_clean_data_has_none_of_the_defects(clean):
 
 
 def test_national_scale_resolves_to_ten_and_a_half_million():
-    from orchestration.demo.build import resolve_scale
-    from orchestration.demo.region import load_region
+    from naravard.demo.build import resolve_scale
+    from naravard.demo.region import load_region
 
     region = load_region()
     assert round(region.inhabitants.sum() * resolve_scale("national", region)) == 10_500_000

@@ -1,7 +1,7 @@
 """The national demo has the nation's shape: 21 regions, 290 kommuner, about 1 100 health centres.
 
 The reference seeds hold the three real regions as shipped and 18 generated, illustrative ones
-(orchestration/demo/nation.py); `--scale national` spreads the listed persons over all of them.
+(naravard/demo/nation.py); `--scale national` spreads the listed persons over all of them.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from orchestration import paths
-from orchestration.demo import write_demo_data
-from orchestration.demo.nation import MARK, REAL_REGIONS, seed_texts
+from naravard.demo import write_demo_data
+from naravard.demo.nation import MARK, REAL_REGIONS, seed_texts
 
 
 def _rows(path: Path, encoding: str = "utf-8") -> list[dict[str, str]]:

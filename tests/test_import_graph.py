@@ -1,4 +1,8 @@
-"""The import graph of orchestration/ has no cycle (issue 13: one house, arrows one way).
+"""The import graph of orchestration/ and naravard/ has no cycle (issue 13: one house, arrows one way).
+
+orchestration/ is the code location; naravard/ holds the command and the tools
+beside it (the demo generator, the benchmark), which use the code location and
+are never used by it.
 
 Every import counts, also one inside a function (a lazy import is still an arrow:
 it only moves the moment it is taken). An import names the most specific module
@@ -14,12 +18,13 @@ from pathlib import Path
 
 from orchestration.paths import PROJECT_ROOT
 
-PACKAGE = "orchestration"
+CODE_LOCATION = "orchestration"
+TOOLS = "naravard"
 
 
 def module_files() -> dict[str, Path]:
     out = {}
-    for p in sorted((PROJECT_ROOT / PACKAGE).rglob("*.py")):
+    for p in sorted(p for package in (CODE_LOCATION, TOOLS) for p in (PROJECT_ROOT / package).rglob("*.py")):
         parts = list(p.relative_to(PROJECT_ROOT).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]
@@ -117,7 +122,18 @@ def test_the_graph_sees_the_arrows_it_should():
 
 def test_orchestration_has_no_import_cycle():
     found = cycles(import_graph())
-    assert found == [], "import cycles in orchestration/: " + "; ".join(" <-> ".join(c) for c in found)
+    assert found == [], "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
+
+
+def test_the_code_location_never_imports_the_tools():
+    # The command, the demo generator and the benchmark sit beside the code
+    # location: they import it, it never imports them (not even lazily).
+    graph = import_graph()
+    assert any(m.startswith(TOOLS + ".") for m in graph), "the graph must hold the tools' modules"
+    assert any(t.startswith(CODE_LOCATION + ".") for t in graph["naravard.cli"])
+    offenders = sorted(f"{m} -> {t}" for m, targets in graph.items() if m.startswith(CODE_LOCATION)
+                       for t in targets if t == TOOLS or t.startswith(TOOLS + "."))
+    assert offenders == []
 
 
 def test_only_the_entry_points_import_the_defs_package():
@@ -125,7 +141,7 @@ def test_only_the_entry_points_import_the_defs_package():
     # (an arrow from a logic module to defs/ would point up the flow). The entry points
     # build the definitions; the benchmark runs stages of them.
     graph = import_graph()
-    allowed = {"orchestration.definitions", "orchestration.cli", "orchestration.bench.stage"}
+    allowed = {"orchestration.definitions", "naravard.cli", "naravard.bench.stage"}
     offenders = sorted(m for m, targets in graph.items() if not m.startswith("orchestration.defs") and m not in allowed
                        and any(t == "orchestration.defs" or t.startswith("orchestration.defs.") for t in targets))
     assert offenders == []

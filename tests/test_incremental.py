@@ -34,7 +34,7 @@ NARAVARD = str(Path(sys.executable).parent / "naravard")
 DBT = str(Path(sys.executable).parent / "dbt")
 # The bookkeeping of deliveries differs between two warehouses that loaded the same files
 # at other times (load ids, loaded_at): not a figure.
-NOT_COMPARED = {"int_dq_leveranser_senaste"}
+NOT_COMPARED = {"int_dq_leveranser_filtered_to_latest"}
 
 
 def _env(root: Path) -> dict[str, str]:
@@ -77,13 +77,13 @@ def _marker(con, table: str, period: str) -> None:
 
 def _markers(wh: Path) -> set[tuple[str, str]]:
     with duckdb.connect(str(wh), read_only=True) as con:
-        return {(t, p) for t in ("int_kontinuitet_measures", "int_mangakare_measures")
+        return {(t, p) for t in ("int_kontinuitet_measured", "int_mangakare_measured")
                 for (p,) in con.execute(f"SELECT period FROM intermediate.{t} WHERE hsa_id = 'MARKER'").fetchall()}
 
 
 @pytest.fixture(scope="module")
 def month_by_month(tmp_path_factory):
-    from orchestration.demo import write_demo_data
+    from naravard.demo import write_demo_data
 
     base = tmp_path_factory.mktemp("incremental")
     gen = base / "gen"
@@ -95,8 +95,8 @@ def month_by_month(tmp_path_factory):
     wh = Path(pipeline_vars(a)["NARAVARD_WAREHOUSE"])
 
     with duckdb.connect(str(wh)) as con:
-        for table, period in (("int_kontinuitet_measures", "2024-02"), ("int_kontinuitet_measures", "2025-01"),
-                              ("int_mangakare_measures", "2024-12")):
+        for table, period in (("int_kontinuitet_measured", "2024-02"), ("int_kontinuitet_measured", "2025-01"),
+                              ("int_mangakare_measured", "2024-12")):
             _marker(con, table, period)
     _copy_months(gen, a / "landing", ["2025-01"])
     added = _run(a)
@@ -108,7 +108,7 @@ def month_by_month(tmp_path_factory):
     corrected = _run(a)
     after_corrected = _markers(wh)
     with duckdb.connect(str(wh)) as con:
-        for t in ("int_kontinuitet_measures", "int_mangakare_measures"):
+        for t in ("int_kontinuitet_measured", "int_mangakare_measured"):
             con.execute(f"DELETE FROM intermediate.{t} WHERE hsa_id = 'MARKER'")
 
     shutil.copytree(a / "landing", b / "landing")
@@ -124,7 +124,7 @@ def test_month_by_month_with_a_correction_equals_one_full_build(month_by_month):
     tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'a' "
                          "AND schema_name IN ('intermediate', 'marts') ORDER BY 1, 2").fetchall()
     names = {t for _, t in tables}
-    assert {"indikatorer", "dq_findings", "int_measures_rolled_up", "int_mangakare_measures"} <= names
+    assert {"indikatorer", "dq_findings", "int_measures_rolled_up", "int_mangakare_measured"} <= names
     differing = {}
     for schema, table in tables:
         if table in NOT_COMPARED:
@@ -152,11 +152,11 @@ def test_the_first_run_builds_whole_and_the_next_ones_increment(month_by_month):
 def test_an_increment_leaves_other_periods_alone_and_replaces_its_own(month_by_month):
     # Adding 2025-01: K of 2025-01 is rebuilt (its marker goes); K of 2024-02 and A of 2024-12
     # (whose window ends before 2025-01) are not touched.
-    assert month_by_month["after_added"] == {("int_kontinuitet_measures", "2024-02"),
-                                             ("int_mangakare_measures", "2024-12")}
+    assert month_by_month["after_added"] == {("int_kontinuitet_measured", "2024-02"),
+                                             ("int_mangakare_measured", "2024-12")}
     # Correcting 2024-06: A of 2024-12 (window 2024-01-02..2024-12-31 holds June) is rebuilt;
     # K of 2024-02 is still not touched.
-    assert month_by_month["after_corrected"] == {("int_kontinuitet_measures", "2024-02")}
+    assert month_by_month["after_corrected"] == {("int_kontinuitet_measured", "2024-02")}
 
 
 # --- The rebuild rules, period by period -----------------------------------------------------

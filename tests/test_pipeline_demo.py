@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from orchestration import privacy
-from orchestration.demo import write_demo_data
+from naravard.demo import write_demo_data
 from tests.conftest import pipeline_vars
 
 NARAVARD = str(Path(sys.executable).parent / "naravard")

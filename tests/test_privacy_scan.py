@@ -8,7 +8,6 @@ import pytest
 
 from orchestration.defs.ingest import ingest_assets
 from orchestration.defs.serving import privacy_scan, run_months
-from tests.conftest import pipeline_resources
 from orchestration.settings import Settings
 from tests.helpers import write_file
 
@@ -19,17 +18,16 @@ LISTNING = """personnummer;hsa_id;listningsdatum;kommunkod;fast_lakarkontakt;fas
 RANGE = {"dagster/asset_partition_range_start": "2024-01", "dagster/asset_partition_range_end": "2024-01"}
 
 
-def _run(instance, selection):
-    return dg.materialize([*ingest_assets, privacy_scan], instance=instance, raise_on_error=False, tags=RANGE,
-                          resources=pipeline_resources(), selection=selection)
+def _run(pipeline, selection):
+    return dg.materialize([*ingest_assets, privacy_scan], instance=pipeline.instance, raise_on_error=False, tags=RANGE,
+                          resources=pipeline.resources, selection=selection)
 
 
 @pytest.fixture
-def loaded(naravard_env):
-    write_file(naravard_env / "landing" / "listning", "listning_2024-01.csv", LISTNING)
-    with dg.DagsterInstance.get() as instance:
-        result = _run(instance, dg.AssetSelection.assets(["raw", "listning_listning"], privacy_scan))
-        yield naravard_env, instance, result
+def loaded(pipeline):
+    write_file(pipeline.root / "landing" / "listning", "listning_2024-01.csv", LISTNING)
+    result = _run(pipeline, dg.AssetSelection.assets(["raw", "listning_listning"], privacy_scan))
+    yield pipeline, result
 
 
 def _failure(result) -> str:
@@ -38,7 +36,7 @@ def _failure(result) -> str:
 
 
 def test_a_clean_run_passes(loaded):
-    _, _, result = loaded
+    _, result = loaded
     assert result.success
     [mat] = [m for m in result.asset_materializations_for_node("serving__integritetskontroll")]
     assert mat.metadata["places_with_a_find"].value == 0
@@ -47,7 +45,8 @@ def test_a_clean_run_passes(loaded):
 
 @pytest.mark.parametrize("where", ["report", "warehouse"])
 def test_a_planted_number_fails_the_run_and_the_message_names_the_place_not_the_number(loaded, where):
-    root, instance, _ = loaded
+    pipeline, _ = loaded
+    root = pipeline.root
     if where == "report":
         (root / "serving" / "rapport").mkdir(parents=True)
         (root / "serving" / "rapport" / "index.html").write_text("<p>Patient 640823-3234 saknar läkare</p>")
@@ -58,21 +57,21 @@ def test_a_planted_number_fails_the_run_and_the_message_names_the_place_not_the_
         con.execute("INSERT INTO marts.x VALUES ('kontakt 196408833231 ringde')")
         con.close()
         expected_place = "naravard.duckdb:marts.x.note: 1 clear personnummer"
-    result = _run(instance, dg.AssetSelection.assets(privacy_scan))
+    result = _run(pipeline, dg.AssetSelection.assets(privacy_scan))
     assert not result.success
     message = _failure(result)
     assert expected_place in message
     assert "640823" not in message and "3234" not in message.replace(expected_place, "")
 
 
-def test_the_scan_looks_at_the_run_months_and_only_those_raw_rows(naravard_env):
+def test_the_scan_looks_at_the_run_months_and_only_those_raw_rows(pipeline):
     landing = Settings.from_env().landing_dir
     assert run_months(RANGE | {"dagster/asset_partition_range_end": "2024-03"}, landing) == \
         {"2024-01", "2024-02", "2024-03"}
     assert run_months({"dagster/partition": "2023-11"}, landing) == {"2023-11"}
     # No range (the monthly schedule): the newest month delivered.
-    write_file(naravard_env / "landing" / "listning", "listning_2024-01.csv", LISTNING)
-    write_file(naravard_env / "landing" / "listning", "listning_2024-02.csv", LISTNING)
+    write_file(pipeline.root / "landing" / "listning", "listning_2024-01.csv", LISTNING)
+    write_file(pipeline.root / "landing" / "listning", "listning_2024-02.csv", LISTNING)
     assert run_months({}, landing) == {"2024-02"}
 
 
@@ -111,13 +110,14 @@ def test_the_scan_never_reads_the_landing_folder(loaded, monkeypatch):
     """Searching by shape: the landing files are not opened (a national month took most of the scan's time)."""
     from pathlib import Path
 
-    root, instance, _ = loaded
+    pipeline, _ = loaded
+    root = pipeline.root
     opened = []
     real_open = Path.open
     monkeypatch.setattr(Path, "open", lambda self, *a, **k: (opened.append(self), real_open(self, *a, **k))[1])
     real_read = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: (opened.append(self), real_read(self))[1])
-    assert _run(instance, dg.AssetSelection.assets(privacy_scan)).success
+    assert _run(pipeline, dg.AssetSelection.assets(privacy_scan)).success
     assert not [p for p in opened if (root / "landing") in p.parents]
 
 
@@ -135,16 +135,15 @@ def _serving_state(serving):
     return {p.relative_to(serving).as_posix(): p.read_bytes() for p in sorted(serving.rglob("*")) if p.is_file()}
 
 
-def test_a_number_in_the_staged_copy_publishes_nothing_and_the_old_copy_stays(naravard_env):
+def test_a_number_in_the_staged_copy_publishes_nothing_and_the_old_copy_stays(pipeline):
     from orchestration.defs.serving import serving_copy
 
-    warehouse, serving = naravard_env / "warehouse" / "naravard.duckdb", naravard_env / "serving"
+    warehouse, serving = pipeline.root / "warehouse" / "naravard.duckdb", pipeline.root / "serving"
     warehouse.parent.mkdir(parents=True, exist_ok=True)
 
     def publish_once():
-        with dg.DagsterInstance.get() as instance:
-            return dg.materialize([serving_copy], instance=instance, raise_on_error=False,
-                                  resources=pipeline_resources())
+        return dg.materialize([serving_copy], instance=pipeline.instance, raise_on_error=False,
+                              resources=pipeline.resources)
 
     _warehouse_with_indikatorer(warehouse, "Ersboda hälsocentral")
     assert publish_once().success
@@ -166,18 +165,17 @@ def test_a_number_in_the_staged_copy_publishes_nothing_and_the_old_copy_stays(na
     assert "Patient 6407023041" in (serving / "indikatorer.csv").read_text(encoding="utf-8-sig")
 
 
-def test_a_number_in_the_data_docs_holds_back_the_publication(naravard_env):
+def test_a_number_in_the_data_docs_holds_back_the_publication(pipeline):
     from orchestration.defs.serving import serving_copy
 
-    warehouse = naravard_env / "warehouse" / "naravard.duckdb"
+    warehouse = pipeline.root / "warehouse" / "naravard.duckdb"
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     _warehouse_with_indikatorer(warehouse, "Ersboda hälsocentral")
-    page = naravard_env / "datadocs" / "gx" / "validations" / "x.html"
+    page = pipeline.root / "datadocs" / "gx" / "validations" / "x.html"
     page.parent.mkdir(parents=True)
     page.write_text("<td>640702-3040</td>")
-    with dg.DagsterInstance.get() as instance:
-        result = dg.materialize([serving_copy], instance=instance, raise_on_error=False,
-                                resources=pipeline_resources())
+    result = dg.materialize([serving_copy], instance=pipeline.instance, raise_on_error=False,
+                            resources=pipeline.resources)
     assert not result.success
     assert str(page) in _failure(result)
-    assert not (naravard_env / "serving" / "naravard.duckdb").exists()
+    assert not (pipeline.root / "serving" / "naravard.duckdb").exists()

@@ -54,7 +54,7 @@ def test_webserver_lists_the_assets_by_group(naravard_env):
         locations = _graphql(port, "{ workspaceOrError { ... on Workspace { locationEntries { name } } } }")
         assert [e["name"] for e in locations["data"]["workspaceOrError"]["locationEntries"]] == ["naravard"]
     finally:
-        os.killpg(proc.pid, signal.SIGINT)  # dagster ignores SIGTERM's children (DESIGN.md)
+        os.killpg(proc.pid, signal.SIGINT)  # dagster ignores SIGTERM's children
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -194,20 +194,28 @@
   The data tests of an incremental model check the periods this build rebuilt:
   the others were checked when they were built and have not changed since. (On a
   national history a uniqueness test over 24 months of listed persons cost more
-  than building the new month.) Overrides dbt's global get_where_subquery; a
-  test's own `where` config still applies. Full refreshes and models that are
-  not incremental by period are tested whole.
+  than building the new month.) Likewise the tests of a staging view (config
+  `test_changed_months`: its month column, set for the staging folder in
+  dbt_project.yml) check the rows of the months whose deliveries changed: the
+  rows of the other months are the rows those tests passed on before, read by
+  the same view (a changed view changes the project's fingerprint, and the
+  build is then a full refresh that tests everything). Overrides dbt's global
+  get_where_subquery; a test's own `where` config still applies. Full
+  refreshes and the other models are tested whole.
 #}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- set parent = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
     {%- set domain = parent.config.get('rebuild') if parent is not none else none -%}
+    {%- set month_column = parent.config.get('test_changed_months') if parent is not none else none -%}
     {%- set conditions = [] -%}
     {%- if where -%}{%- do conditions.append('(' ~ where ~ ')') -%}{%- endif -%}
     {%- if execute and domain == 'measures' and not flags.FULL_REFRESH -%}
         {%- do conditions.append(measures_rebuild_filter('period', relation.database)) -%}
     {%- elif execute and domain and not flags.FULL_REFRESH -%}
         {%- do conditions.append(period_list_filter('period', rebuild_periods(domain, relation.database))) -%}
+    {%- elif execute and month_column and not flags.FULL_REFRESH -%}
+        {%- do conditions.append(period_list_filter(month_column, rebuild_periods('any_month', relation.database))) -%}
     {%- endif -%}
     {%- if conditions -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}

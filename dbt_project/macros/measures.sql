@@ -1,7 +1,7 @@
 {#
   The measure catalogue: every count or sum an indicator is built from, once.
 
-  Each measure is produced at its base grain by one int_<subject>_measures
+  Each measure is produced at its base grain by one int_<subject>_measured
   model (per health centre, or per kommun for ambulance data), rolled up to
   all levels by int_measures_rolled_up, and pivoted into one column of the
   subject's wide mart by pivot_measures() below. marts.indikatorer then only
@@ -13,6 +13,25 @@
   That is what keeps K3 from reading 0 % coverage in a month whose physician
   file never arrived, or A3 from reading 0 when the listing is missing.
 #}
+{#
+  The columns every int_<subject>_measured model ends with, in the one shape
+  int_measures_unioned reads: the measure, the period, the place (a health
+  centre, or a kommun and region for ambulance data) and either an item_key to
+  count distinct at every level or an additive amount. Each argument is a SQL
+  expression of the model's last CTE; what a model does not have is NULL.
+#}
+{% macro measure_columns(measure_id='measure_id', period='period', hsa_id='hsa_id', kommunkod='null',
+                         regionkod='null', item_key='null', amount='null') %}
+    {{ measure_id }} as measure_id,
+    {{ period }} as period,
+    cast({{ hsa_id }} as {{ dbt.type_string() }}) as hsa_id,
+    cast({{ kommunkod }} as {{ dbt.type_string() }}) as kommunkod,
+    cast({{ regionkod }} as {{ dbt.type_string() }}) as regionkod,
+    cast({{ item_key }} as {{ dbt.type_string() }}) as item_key,
+    cast({{ amount }} as double precision) as amount
+{%- endmacro %}
+
+
 {% macro measure_catalogue() %}
     {{ return([
         {'id': 'samtal_inkommande',              'subject': 'tillganglighet', 'requires': 'vardgaranti_telefoni',

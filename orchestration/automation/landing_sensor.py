@@ -129,7 +129,8 @@ def selection_for(extracts: Sequence[str], asset_graph) -> list[dg.AssetKey]:
     `dbt build` fails on a fresh warehouse (unit tests and models whose other
     parents were never built, the seeds), and the data-quality models read the
     load log, which every load writes, as a dbt source outside the lineage.
-    DuckDB rebuilds the models in seconds (DESIGN.md: keep dbt unpartitioned)."""
+    The incremental models rebuild only the months whose deliveries changed
+    (docs/decisions.md, "Incremental dbt"), so all of dbt costs about the changed months."""
     unchanged = {dg.AssetKey(["raw", e.key]) for e in EXTRACTS if e.key not in set(extracts)}
     keys = [k for k in asset_graph.get_all_asset_keys()
             if asset_graph.get(k).is_materializable and k not in unchanged]

@@ -8,7 +8,7 @@ kept and counted, never linked, and never stored.
 
 The pseudonym is HMAC-SHA256(key, 12-digit number) in hex. It is computed in
 DuckDB SQL because Python's hmac in a loop is five times slower on a national
-file (DESIGN.md); `pseudonym_python` is the reference the tests compare with.
+file (docs/benchmarks.md, "Loading one listing file"); `pseudonym_python` is the reference the tests compare with.
 Validation, classes and the pseudonym are SQL expressions (`*_sql`), run by
 the loader over the staged file: no Python loop over rows, no frame of a file.
 """

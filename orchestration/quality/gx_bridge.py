@@ -1,7 +1,7 @@
 """The Great Expectations -> Dagster bridge.
 
-dagster-ge does not support GX 1.x, so this small module takes its place
-(DESIGN.md): validate a pandas frame against a suite, render the Data Docs
+dagster-ge does not support GX 1.x, so this small module takes its place:
+validate a pandas frame against a suite, render the Data Docs
 pages into settings.datadocs_dir, and map the validation to an
 `AssetCheckResult` whose metadata says what failed, how often, with a few
 example values, and where the Data Docs page is.

@@ -1,4 +1,4 @@
-"""What the headless run says about its checks (used by `naravard run`, orchestration/cli.py).
+"""What the headless run says about its checks (used by `naravard run`, naravard/cli.py).
 
 A failed blocking ERROR check fails its step, so the run fails and the assets
 after it (the dbt models, the serving copy) are skipped: the command must say

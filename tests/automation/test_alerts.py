@@ -50,9 +50,9 @@ def _run(instance: dg.DagsterInstance) -> str:
 
 
 def _tick(sensor, instance, cursor):
-    from tests.conftest import pipeline_resources
+    from tests.conftest import resources_from_env
 
-    alerting = pipeline_resources()["alerting"]  # the test's channels (alert_env)
+    alerting = resources_from_env()["alerting"]  # the test's channels (alert_env)
     with dg.build_sensor_context(instance=instance, cursor=cursor,  # closed: see test_schedule
                                  resources={"alerting": alerting}) as context:
         return sensor.evaluate_tick(context).cursor

@@ -20,8 +20,8 @@ import duckdb
 from orchestration.defs.sensors import failed_check_alerts
 from orchestration.automation.coverage import COVERAGE_NAME
 from orchestration.defs.ingest import today_in_sweden
-from orchestration.cli import main
-from orchestration.demo import write_demo_data
+from naravard.cli import main
+from naravard.demo import write_demo_data
 from orchestration.ingest.schemas import EXTRACTS
 from tests.automation.conftest import fact, personnummer_like, teams_text
 
@@ -126,10 +126,10 @@ def test_naravard_run_alerts_once_per_failing_check_without_personal_data(alert_
         assert all(run_url in t for t in mailbox.texts())
 
         # The daemon's sensor, looking at every finished run, finds nothing left to send.
-        from tests.conftest import pipeline_resources
+        from tests.conftest import resources_from_env
 
         with dg.build_sensor_context(instance=instance, cursor='{"after": 0}',
-                                     resources={"alerting": pipeline_resources()["alerting"]}) as context:
+                                     resources={"alerting": resources_from_env()["alerting"]}) as context:
             failed_check_alerts.evaluate_tick(context)
         assert len(webhook.posts) == 4 and len(mailbox.messages) == 4
     assert out.count("naravard: alert: ") == 4

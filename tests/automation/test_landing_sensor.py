@@ -26,9 +26,9 @@ def repository_def():
 
 
 @pytest.fixture
-def land(naravard_env, monkeypatch):
-    monkeypatch.setenv("NARAVARD_LANDING_SETTLE_SECONDS", "0")
-    return naravard_env / "landing"
+def land(tmp_path):
+    (tmp_path / "landing").mkdir()
+    return tmp_path / "landing"
 
 
 def _put(land, rel, text, mtime=None):
@@ -40,10 +40,15 @@ def _put(land, rel, text, mtime=None):
     return path
 
 
-def _tick(repository_def, cursor):
-    from tests.conftest import pipeline_resources
+def _tick(repository_def, cursor, landing_dir):
+    from orchestration.defs.resources import resources_from
+    from orchestration.settings import AutomationSettings
+    from tests.conftest import settings_for
 
-    landing = pipeline_resources()["landing"]  # the test's landing folder and settle time
+    # The test's landing folder, a file taken as soon as it is written (no settle time).
+    settings = settings_for(landing_dir.parent, landing_dir=landing_dir,
+                            automation=AutomationSettings(settle_seconds=0))
+    landing = resources_from(settings)["landing"]
     return landing_files_sensor(dg.build_sensor_context(cursor=cursor, repository_def=repository_def,
                                                         resources={"landing": landing}))
 
@@ -60,7 +65,7 @@ def test_new_files_give_one_run_over_their_months_for_their_extracts_and_all_aft
     _put(land, "vardgaranti/anteckningar.txt", "not a delivery")
     _put(land, "ambulans/uppdrag_2099-01.csv", "a month that is not complete")
 
-    result = _tick(repository_def, None)
+    result = _tick(repository_def, None, land)
     [req] = result.run_requests
     assert req.tags["dagster/asset_partition_range_start"] == "2024-01"
     assert req.tags["dagster/asset_partition_range_end"] == "2024-02"
@@ -80,25 +85,25 @@ def test_new_files_give_one_run_over_their_months_for_their_extracts_and_all_aft
     assert (sha, size) == (hashlib.sha256(TELEFONI_JAN.encode()).hexdigest(), len(TELEFONI_JAN))
 
     # Nothing changed: no run.
-    again = _tick(repository_def, result.cursor)
+    again = _tick(repository_def, result.cursor, land)
     assert not again.run_requests and "no new or changed file" in again.skip_reason.skip_message
 
 
 def test_same_bytes_copied_again_is_not_a_change_new_bytes_are(land, repository_def):
     jan = _put(land, "vardgaranti/telefoni_2024-01.csv", TELEFONI_JAN)
     _put(land, "vardgaranti/telefoni_2024-02.csv", "a;b\n")
-    first = _tick(repository_def, None)
+    first = _tick(repository_def, None, land)
     [first_req] = first.run_requests
 
     # A sender copies January again, byte for byte: new mtime, same content.
     os.utime(jan, (time.time() - 100, time.time() - 100))
-    touched = _tick(repository_def, first.cursor)
+    touched = _tick(repository_def, first.cursor, land)
     assert not touched.run_requests
     assert read_cursor(touched.cursor)["vardgaranti/telefoni_2024-01.csv"].mtime_ns == jan.stat().st_mtime_ns
 
     # A correction of February: one run for February and telefoni only.
     _put(land, "vardgaranti/telefoni_2024-02.csv", "a;b\n1;2\n")
-    corrected = _tick(repository_def, touched.cursor)
+    corrected = _tick(repository_def, touched.cursor, land)
     [req] = corrected.run_requests
     assert (req.tags["dagster/asset_partition_range_start"], req.tags["dagster/asset_partition_range_end"]) == (
         "2024-02", "2024-02")
@@ -108,7 +113,7 @@ def test_same_bytes_copied_again_is_not_a_change_new_bytes_are(land, repository_
     # The sender takes the correction back (the original bytes again): that is a change too,
     # with its own run key, so Dagster does not skip it as a repeat of the first delivery.
     _put(land, "vardgaranti/telefoni_2024-02.csv", "a;b\n")
-    reverted = _tick(repository_def, corrected.cursor)
+    reverted = _tick(repository_def, corrected.cursor, land)
     [rev] = reverted.run_requests
     assert len({first_req.run_key, req.run_key, rev.run_key}) == 3
 
@@ -117,7 +122,7 @@ def test_a_visit_file_runs_the_besok_extract_and_the_continuity_models_after_it(
     # The fifth extract (issue 18) is a source folder of its own: besok/besok_YYYY-MM.csv.
     _put(land, "besok/besok_2024-03.csv", "besok_id;hsa_id;besoksdatum\nB1;SE2321000222-E001001;2024-03-04\n")
     _put(land, "besok/Besok_2024-04.csv", "besok_id;hsa_id;besoksdatum\n")  # any letter case
-    result = _tick(repository_def, None)
+    result = _tick(repository_def, None, land)
     [req] = result.run_requests
     assert (req.tags["dagster/asset_partition_range_start"], req.tags["dagster/asset_partition_range_end"]) == (
         "2024-03", "2024-04")
@@ -131,7 +136,7 @@ def test_same_change_gives_the_same_run_key(land, repository_def):
     # The daemon may evaluate a tick again (a crash before the cursor was saved): the run key
     # makes Dagster launch the run once.
     _put(land, "vhu/inbjudan_2024-03.csv", "x\n")
-    assert _tick(repository_def, None).run_requests[0].run_key == _tick(repository_def, None).run_requests[0].run_key
+    assert _tick(repository_def, None, land).run_requests[0].run_key == _tick(repository_def, None, land).run_requests[0].run_key
 
 
 def test_a_file_still_being_written_waits(land):
@@ -143,7 +148,6 @@ def test_a_file_still_being_written_waits(land):
     assert [c.path for c in settled.changes] == ["vhu/inbjudan_2024-03.csv"]
 
 
-def test_no_landing_folder_is_a_skip_not_an_error(naravard_env, monkeypatch, repository_def):
-    monkeypatch.setenv("NARAVARD_LANDING_DIR", str(naravard_env / "saknas"))
-    result = _tick(repository_def, None)
+def test_no_landing_folder_is_a_skip_not_an_error(tmp_path, repository_def):
+    result = _tick(repository_def, None, tmp_path / "saknas")
     assert not result.run_requests and "does not exist" in result.skip_reason.skip_message

@@ -14,9 +14,8 @@ from orchestration.automation import late
 from orchestration.automation.coverage import COVERAGE_NAME, Coverage, applicable_coverage
 from orchestration.defs.ingest import CHECK_NAME, LATE_ASSET, late_deliveries, today_in_sweden
 from orchestration.ingest import landing, loading
-from orchestration.demo import write_demo_data
+from naravard.demo import write_demo_data
 from orchestration.ingest.schemas import EXTRACTS
-from tests.conftest import pipeline_resources
 
 # The seven extract types of contract 1.1, expected from the first month anything was delivered;
 # besok (1.2) is expected from its own first delivery (test_a_later_extract_...).
@@ -100,8 +99,8 @@ def _write(folder, name):
     (folder / name).write_text("header\n")
 
 
-def test_arrived_is_what_lies_in_landing_or_was_ever_logged(naravard_env, tmp_path):
-    land = naravard_env / "landing"
+def test_arrived_is_what_lies_in_landing_or_was_ever_logged(pipeline, tmp_path):
+    land = pipeline.root / "landing"
     _write(land / "vardgaranti", "telefoni_2024-01.csv")
     _write(land / "vardgaranti", "anteckningar.txt")           # not a delivery
     _write(land / "listning", "listning_2024-13.csv")          # no such month
@@ -131,10 +130,10 @@ def _months_between(first: str, last: str) -> int:
     return (y1 * 12 + m1) - (y0 * 12 + m0) + 1
 
 
-def test_the_asset_writes_the_table_and_its_check_fails_with_error_not_blocking(naravard_env):
+def test_the_asset_writes_the_table_and_its_check_fails_with_error_not_blocking(pipeline):
     # All eight extracts for 2024-01 only (besok too, so it is expected from then on): every
     # later month up to the last one due is late.
-    land = naravard_env / "landing"
+    land = pipeline.root / "landing"
     for e in EXTRACTS:
         _write(land / e.folder, e.file_name("2024-01"))
     today = today_in_sweden()
@@ -143,8 +142,7 @@ def test_the_asset_writes_the_table_and_its_check_fails_with_error_not_blocking(
     last_due = f"{last_due_index // 12:04d}-{last_due_index % 12 + 1:02d}"
     expected = len(EXTRACTS) * (_months_between("2024-02", last_due))
 
-    with dg.DagsterInstance.get() as instance:
-        result = dg.materialize([late_deliveries], instance=instance, resources=pipeline_resources())
+    result = dg.materialize([late_deliveries], instance=pipeline.instance, resources=pipeline.resources)
     assert result.success  # a late file is a finding, not a failed run
     [check] = result.get_asset_check_evaluations()
     assert (check.asset_key, check.check_name, check.passed) == (LATE_ASSET, CHECK_NAME, False)
@@ -154,7 +152,7 @@ def test_the_asset_writes_the_table_and_its_check_fails_with_error_not_blocking(
     # The newest late month was due on the 15th of the month after it.
     due_index = last_due_index + 1
     newest_due = dt.date(due_index // 12, due_index % 12 + 1, 15)
-    with duckdb.connect(str(naravard_env / "warehouse" / "naravard.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(pipeline.root / "warehouse" / "naravard.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*), min(reporting_month), max(reporting_month), min(days_late) "
                            "FROM raw._late_deliveries").fetchone() == (
             expected, "2024-02", last_due, (today - newest_due).days)
@@ -191,24 +189,21 @@ def test_a_coverage_is_ignored_in_prod_and_when_landing_holds_files_it_does_not_
     assert applicable_coverage(tmp_path / "elsewhere", [], "dev")[0] is None
 
 
-def test_demo_data_is_on_time_within_its_horizon_and_late_in_prod(naravard_env, monkeypatch):
+def test_demo_data_is_on_time_within_its_horizon_and_late_in_prod(pipeline):
     # Two demo months with defects: the generator leaves out listning/lakare of the first month.
-    manifest = write_demo_data(naravard_env / "landing", scale=0.01, months=2, end_month="2024-02")
+    manifest = write_demo_data(pipeline.root / "landing", scale=0.01, months=2, end_month="2024-02")
     assert manifest["missing_files"] == ["listning/lakare_2024-01.csv"]
 
-    def evaluate():
-        with dg.DagsterInstance.get() as instance:
-            result = dg.materialize([late_deliveries], instance=instance,
-                                    resources=pipeline_resources())
+    def evaluate(p):
+        result = dg.materialize([late_deliveries], instance=p.instance, resources=p.resources)
         [check] = result.get_asset_check_evaluations()
         return check
 
-    check = evaluate()
+    check = evaluate(pipeline)
     assert check.passed and check.metadata["late_files"].value == 0
     # The same folder judged as real data (prod ignores COVERAGE.json): the left-out file and
     # every month from 2024-03 up to the last one due are late.
-    monkeypatch.setenv("NARAVARD_ENV", "prod")
-    check = evaluate()
+    check = evaluate(pipeline.with_settings(env="prod"))
     assert not check.passed
     # (the demo delivers all eight extracts, besok too, so all eight are expected)
     assert check.metadata["late_files"].value == 1 + len(EXTRACTS) * _months_between("2024-03",

@@ -41,7 +41,7 @@ def test_bench_baseline_equals_dbt_and_prints_the_json_line(tmp_path: Path):
     assert result["floor_s"] > 0 and result["floor_ratio"] is None
     assert "× the floor" in (tmp_path / "benchmarks.md").read_text()
 
-    # The comparisons again, independently of orchestration/bench/compare.py: every row and
+    # The comparisons again, independently of naravard/bench/compare.py: every row and
     # value of dbt's marts.indikatorer is in the baseline's and the floor's, and the other way round.
     con = duckdb.connect()
     con.execute(f"ATTACH '{out / 'stages' / 'warehouse' / 'naravard.duckdb'}' AS d (READ_ONLY)")

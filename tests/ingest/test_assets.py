@@ -7,7 +7,6 @@ import dagster as dg
 import duckdb
 
 from orchestration.defs.ingest import ingest_assets, landing_inventory
-from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 
 PNRS = ["19640823-3234", "196408233234", "196408833231"]
@@ -25,13 +24,13 @@ def _landing(root: Path) -> None:
                "hsa_id;datum;inkommande_samtal;besvarade_samma_dag\nSE2321000222-E001001;20240202;10;7")
 
 
-def test_ingest_two_months_in_one_run_and_event_log_has_no_personnummer(naravard_env):
-    _landing(naravard_env / "landing")
-    instance = dg.DagsterInstance.get()
+def test_ingest_two_months_in_one_run_and_event_log_has_no_personnummer(pipeline):
+    _landing(pipeline.root / "landing")
+    instance = pipeline.instance
     result = dg.materialize(
         [*ingest_assets, landing_inventory],
         instance=instance,
-        resources=pipeline_resources(),
+        resources=pipeline.resources,
         tags={"dagster/asset_partition_range_start": "2024-01", "dagster/asset_partition_range_end": "2024-02"},
         selection=dg.AssetSelection.assets(["raw", "listning_listning"], ["raw", "vardgaranti_telefoni"]),
     )
@@ -44,7 +43,7 @@ def test_ingest_two_months_in_one_run_and_event_log_has_no_personnummer(naravard
     telefoni = [m for m in mats if m.asset_key == dg.AssetKey(["raw", "vardgaranti_telefoni"])][0].metadata
     assert telefoni["months_without_file"].value == "2024-01"
 
-    con = duckdb.connect(str(naravard_env / "warehouse" / "naravard.duckdb"), read_only=True)
+    con = duckdb.connect(str(pipeline.root / "warehouse" / "naravard.duckdb"), read_only=True)
     assert con.execute("SELECT _reporting_month, count(*) FROM raw.listning_listning GROUP BY 1 ORDER BY 1").fetchall() \
         == [("2024-01", 2), ("2024-02", 2)]
     con.close()
@@ -56,24 +55,24 @@ def test_ingest_two_months_in_one_run_and_event_log_has_no_personnummer(naravard
     for p in PNRS:
         assert p not in text
     # nor do the captured compute logs
-    for f in (naravard_env / "dagster_home").rglob("*"):
+    for f in (pipeline.root / "dagster_home").rglob("*"):
         if f.is_file() and f.suffix in (".out", ".err", ".log", ".txt"):
             body = f.read_text(errors="replace")
             for p in PNRS:
                 assert p not in body, f"{p} in {f}"
 
 
-def test_landing_inventory_sets_aside_unloadable_names(naravard_env):
-    _landing(naravard_env / "landing")
-    write_file(naravard_env / "landing" / "vhu", "inbjudan_2099-01.csv", "personnummer;hsa_id;inbjudningsdatum;malgrupp")
-    result = dg.materialize([landing_inventory], instance=dg.DagsterInstance.get(),
-                            resources=pipeline_resources())
+def test_landing_inventory_sets_aside_unloadable_names(pipeline):
+    _landing(pipeline.root / "landing")
+    write_file(pipeline.root / "landing" / "vhu", "inbjudan_2099-01.csv", "personnummer;hsa_id;inbjudningsdatum;malgrupp")
+    result = dg.materialize([landing_inventory], instance=pipeline.instance,
+                            resources=pipeline.resources)
     assert result.success
-    con = duckdb.connect(str(naravard_env / "warehouse" / "naravard.duckdb"), read_only=True)
+    con = duckdb.connect(str(pipeline.root / "warehouse" / "naravard.duckdb"), read_only=True)
     rows = con.execute("SELECT file_name, status, message FROM raw._load_log ORDER BY file_name").fetchall()
     con.close()
     assert [(r[0], r[1]) for r in rows] == [("inbjudan_2099-01.csv", "file_set_aside"),
                                             ("listning_mars.csv", "file_set_aside")]
     assert "not complete yet" in rows[0][2]
     assert "does not carry a reporting month" in rows[1][2]
-    assert (naravard_env / "archive" / "listning" / "utan-manad").is_dir()
+    assert (pipeline.root / "archive" / "listning" / "utan-manad").is_dir()

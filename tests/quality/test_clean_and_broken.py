@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.demo import write_demo_data
+from naravard.demo import write_demo_data
 from tests.helpers import write_file
 from tests.quality.conftest import check_result, findings, pointed_at, run_naravard
 

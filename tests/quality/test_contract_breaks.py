@@ -120,31 +120,29 @@ def test_too_many_rows_set_aside_blocks_the_first_publication(naravard_env):
     assert check_result(run, "raw/vardgaranti_telefoni", "gx_kontrakt").passed  # the 8 loaded rows are fine
 
 
-def test_gx_suite_catches_rows_that_bypassed_the_loader(naravard_env):
+def test_gx_suite_catches_rows_that_bypassed_the_loader(pipeline):
     from orchestration.defs.ingest import ingest_assets
     from orchestration.defs.quality import raw_checks
-    from tests.conftest import pipeline_resources
 
     rows = [f"{HSA};2024-01-{d:02d};10;7" for d in range(1, 6)]
-    write_file(naravard_env / "landing" / "vardgaranti", "telefoni_2024-01.csv", _telefoni(rows))
+    write_file(pipeline.root / "landing" / "vardgaranti", "telefoni_2024-01.csv", _telefoni(rows))
     asset = next(a for a in ingest_assets if a.key == dg.AssetKey(["raw", "vardgaranti_telefoni"]))
     checks = next(c for c in raw_checks if dg.AssetKey(["raw", "vardgaranti_telefoni"]) in
                   {s.asset_key for s in c.check_specs})
 
     def materialize(selection=None):
-        # Entered, so Dagster's current defs-state storage is this live instance's (a stale one left
-        # by an earlier test in the session would otherwise be resolved through a dead weakref).
-        with dg.DagsterInstance.get() as instance:
-            return dg.materialize([asset, checks], partition_key=None if selection else "2024-01", instance=instance,
-                                  selection=selection, resources=pipeline_resources(),
-                                  raise_on_error=False)
+        # The pipeline fixture's instance is entered (instance_for_test), so Dagster's current
+        # defs-state storage is this live instance's, not a stale one left by an earlier test.
+        return dg.materialize([asset, checks], partition_key=None if selection else "2024-01",
+                              instance=pipeline.instance, selection=selection, resources=pipeline.resources,
+                              raise_on_error=False)
 
     first = materialize()
     assert first.success
     assert {e.check_name: e for e in first.get_asset_check_evaluations()}[
         "gx_kontrakt"].metadata["rows_validated"].value == 5
     # Someone edits raw by hand: more answered than incoming on two days, and a day of another month.
-    con = duckdb.connect(str(naravard_env / "warehouse" / "naravard.duckdb"))
+    con = duckdb.connect(str(pipeline.root / "warehouse" / "naravard.duckdb"))
     con.execute("UPDATE raw.vardgaranti_telefoni SET besvarade_samma_dag = 12 "
                 "WHERE datum IN (DATE '2024-01-02', DATE '2024-01-04')")
     con.execute("UPDATE raw.vardgaranti_telefoni SET datum = DATE '2024-03-03' WHERE datum = DATE '2024-01-03'")
@@ -170,4 +168,4 @@ def test_gx_suite_catches_rows_that_bypassed_the_loader(naravard_env):
            "`(2024-03, 2024-01)` × 1 |" in table
     assert gx.metadata["failed_expectations"].value == 2
     page = gx.metadata["data_docs_path"].value
-    assert page.startswith(str(naravard_env / "datadocs")) and "Failed" in open(page, encoding="utf-8").read()
+    assert page.startswith(str(pipeline.root / "datadocs")) and "Failed" in open(page, encoding="utf-8").read()

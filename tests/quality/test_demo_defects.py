@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.demo import write_demo_data
+from naravard.demo import write_demo_data
 from tests.quality.conftest import (
     check_result,
     findings,

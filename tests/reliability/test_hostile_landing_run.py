@@ -20,7 +20,7 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.demo import write_demo_data
+from naravard.demo import write_demo_data
 from tests.quality.conftest import findings, load_manifest, pointed_at, run_naravard
 
 DIGITS = "6407023040"

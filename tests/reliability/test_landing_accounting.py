@@ -19,7 +19,6 @@ from orchestration.defs.ingest import ingest_assets, landing_inventory
 from orchestration.ingest.schemas import BY_KEY
 from orchestration.landing_names import DELIVERY, IGNORED, SET_ASIDE, meaning
 from orchestration.quality import deliveries
-from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 
 MONTHS = {"2024-01", "2024-02"}
@@ -84,12 +83,12 @@ def _hostile_landing(land):
     (land / "DEFECTS.json").write_text("{}")
 
 
-def test_a_name_that_differs_in_letter_case_is_loaded_and_every_file_is_accounted_for(naravard_env):
-    land = naravard_env / "landing"
+def test_a_name_that_differs_in_letter_case_is_loaded_and_every_file_is_accounted_for(pipeline):
+    land = pipeline.root / "landing"
     _hostile_landing(land)
-    instance = dg.DagsterInstance.get()
+    instance = pipeline.instance
     result = dg.materialize(
-        [*ingest_assets, landing_inventory], instance=instance, resources=pipeline_resources(),
+        [*ingest_assets, landing_inventory], instance=instance, resources=pipeline.resources,
         tags={"dagster/asset_partition_range_start": "2024-02", "dagster/asset_partition_range_end": "2024-02"},
         selection=dg.AssetSelection.assets(["raw", "vhu_undersokning"], ["raw", "landing_inventory"]))
     assert result.success
@@ -102,7 +101,7 @@ def test_a_name_that_differs_in_letter_case_is_loaded_and_every_file_is_accounte
     assert "~$undersokning_2024-02.csv" in check.description and "inkommande/telefoni_2024-01.csv" \
         in check.description and "DEFECTS.json" not in check.description
 
-    con = duckdb.connect(str(naravard_env / "warehouse" / "naravard.duckdb"), read_only=True)
+    con = duckdb.connect(str(pipeline.root / "warehouse" / "naravard.duckdb"), read_only=True)
     # The two rows of vhu/Undersokning_2024-02.csv are loaded (lines 2 and 3), under the name as delivered.
     assert con.execute("SELECT _source_file, _source_line FROM raw.vhu_undersokning ORDER BY 2").fetchall() == [
         ("Undersokning_2024-02.csv", 2), ("Undersokning_2024-02.csv", 3)]

@@ -13,7 +13,6 @@ import pytest
 
 from orchestration.defs.ingest import ingest_assets, landing_inventory
 from orchestration.masking import MASK, mask
-from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 
 # 640702-3040 is a valid personnummer: Luhn over 6407023040 with weights 2,1,2,1,... is
@@ -37,21 +36,21 @@ def test_the_one_masking_function(text, expected):
     assert mask(text) == expected
 
 
-def test_a_personnummer_in_a_file_name_never_reaches_the_warehouse_archive_or_logs(naravard_env):
-    land = naravard_env / "landing"
+def test_a_personnummer_in_a_file_name_never_reaches_the_warehouse_archive_or_logs(pipeline):
+    land = pipeline.root / "landing"
     body = f"{TEL}\nSE2321000222-E001001;2024-01-02;10;7"
     write_file(land / "vardgaranti", "telefoni_2024-01.csv", body)
     write_file(land / "vhu", f"{DIGITS}.csv", "personnummer;hsa_id")  # in a source folder: set aside
     write_file(land / "listning", f"19{DIGITS}.csv", "personnummer;hsa_id")  # 12 digits: set aside
     write_file(land, f"{DIGITS}.csv", body)  # in the root: ignored, reported
-    instance = dg.DagsterInstance.get()
+    instance = pipeline.instance
     result = dg.materialize(
-        [*ingest_assets, landing_inventory], instance=instance, resources=pipeline_resources(),
+        [*ingest_assets, landing_inventory], instance=instance, resources=pipeline.resources,
         tags={"dagster/asset_partition_range_start": "2024-01", "dagster/asset_partition_range_end": "2024-01"},
         selection=dg.AssetSelection.assets(["raw", "vardgaranti_telefoni"], ["raw", "landing_inventory"]))
     assert result.success
 
-    con = duckdb.connect(str(naravard_env / "warehouse" / "naravard.duckdb"), read_only=True)
+    con = duckdb.connect(str(pipeline.root / "warehouse" / "naravard.duckdb"), read_only=True)
     # The two set-aside files are logged, under the masked name, with the masked name in the message.
     logged = con.execute("SELECT source, file_name, status, message, archive_path FROM raw._load_log "
                          "WHERE status = 'file_set_aside' ORDER BY source").fetchall()
@@ -70,11 +69,11 @@ def test_a_personnummer_in_a_file_name_never_reaches_the_warehouse_archive_or_lo
     con.close()
 
     # The archive keeps the bytes, under the masked name (its path is in the load log).
-    archived = sorted(p.name for p in (naravard_env / "archive").rglob("*") if p.is_file())
+    archived = sorted(p.name for p in (pipeline.root / "archive").rglob("*") if p.is_file())
     assert len(archived) == 3 and not any(DIGITS in n for n in archived)
     # Nothing in Dagster's event log (messages, metadata, check descriptions) or the compute logs.
     text = "\n".join(str(r) for r in instance.all_logs(result.run_id))
     assert f"{MASK}.csv" in text and DIGITS not in text
-    for f in (naravard_env / "dagster_home").rglob("*"):
+    for f in (pipeline.root / "dagster_home").rglob("*"):
         if f.is_file() and f.suffix in (".out", ".err", ".log", ".txt", ".json"):
             assert DIGITS not in f.read_text(errors="replace"), f

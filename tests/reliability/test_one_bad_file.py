@@ -14,7 +14,6 @@ import pytest
 
 from orchestration.ingest import faults
 from orchestration.defs.ingest import ingest_assets
-from tests.conftest import pipeline_resources
 from tests.helpers import write_file
 
 TEL = "hsa_id;datum;inkommande_samtal;besvarade_samma_dag"
@@ -22,26 +21,26 @@ HSA = "SE2321000222-E001001"
 TELEFONI = dg.AssetKey(["raw", "vardgaranti_telefoni"])
 
 
-def _run(months: tuple[str, str]):
+def _run(pipeline, months: tuple[str, str]):
     return dg.materialize(
-        ingest_assets, instance=dg.DagsterInstance.get(), resources=pipeline_resources(),
+        ingest_assets, instance=pipeline.instance, resources=pipeline.resources,
         tags={"dagster/asset_partition_range_start": months[0], "dagster/asset_partition_range_end": months[1]},
         selection=dg.AssetSelection.assets(TELEFONI), raise_on_error=False)
 
 
-def test_a_file_that_breaks_the_loader_does_not_stop_the_correction_of_another_month(naravard_env):
-    folder = naravard_env / "landing" / "vardgaranti"
+def test_a_file_that_breaks_the_loader_does_not_stop_the_correction_of_another_month(pipeline):
+    folder = pipeline.root / "landing" / "vardgaranti"
     write_file(folder, "telefoni_2024-02.csv", f"{TEL}\n{HSA};2024-02-01;10;7\n{HSA};2024-02-02;8;8")
-    assert _run(("2024-02", "2024-02")).success
+    assert _run(pipeline, ("2024-02", "2024-02")).success
     # The correction of February (1 row), and January with a count that no INTEGER holds on line 2.
     write_file(folder, "telefoni_2024-02.csv", f"{TEL}\n{HSA};2024-02-01;12;9")
     write_file(folder, "telefoni_2024-01.csv", f"{TEL}\n{HSA};2024-01-02;1000000000000;7\n{HSA};2024-01-03;5;4")
-    result = _run(("2024-01", "2024-02"))
+    result = _run(pipeline, ("2024-01", "2024-02"))
 
     assert result.success
     events = [e.event_type_value for e in result.all_events]
     assert "STEP_UP_FOR_RETRY" not in events and "STEP_RESTARTED" not in events  # not retried
-    con = duckdb.connect(str(naravard_env / "warehouse" / "naravard.duckdb"), read_only=True)
+    con = duckdb.connect(str(pipeline.root / "warehouse" / "naravard.duckdb"), read_only=True)
     # February is the correction: its one row replaced the two of the first delivery.
     assert con.execute("SELECT datum::VARCHAR, inkommande_samtal FROM raw.vardgaranti_telefoni "
                        "WHERE _reporting_month = '2024-02'").fetchall() == [("2024-02-01", 12)]
@@ -58,7 +57,7 @@ def test_a_file_that_breaks_the_loader_does_not_stop_the_correction_of_another_m
     else:
         assert (jan[0][1], jan[0][2], aside) == ("loaded_with_set_aside", 1, [(2, "inkommande_samtal")])
     # Both files are archived.
-    archived = sorted(p.name.split("__")[1] for p in (naravard_env / "archive").rglob("*.csv"))
+    archived = sorted(p.name.split("__")[1] for p in (pipeline.root / "archive").rglob("*.csv"))
     assert archived == ["telefoni_2024-01.csv", "telefoni_2024-02.csv", "telefoni_2024-02.csv"]
 
 

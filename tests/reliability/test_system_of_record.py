@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.demo import write_demo_data
+from naravard.demo import write_demo_data
 from tests.conftest import TEST_KEY, pipeline_vars
 
 ROOT = Path(__file__).resolve().parents[2]

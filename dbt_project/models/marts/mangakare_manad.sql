@@ -17,5 +17,5 @@ select
     measures.uppdrag_av_mangakare,
     measures.mangakare_med_fast_lakarkontakt
 from measures
-inner join {{ ref('int_ambulans_fonster') }} as fonster
+inner join {{ ref('int_ambulans_fonster_filtered_to_complete') }} as fonster
     on fonster.period = measures.period

@@ -2,7 +2,7 @@
   DQ_AMBULANS_FONSTER_OFULLSTANDIGT (WARN, ambulans, region): a delivered
   ambulance month whose A1-A3 are withheld because its 365-day window touches
   reporting months that were never delivered (CONTRACTS.md section 3.1, rule
-  2; int_ambulans_fonster_tackning). One finding per withheld month and region
+  2; int_ambulans_fonster_tackning_counted). One finding per withheld month and region
   of the month's pick-up kommuner ('okänd' for a kommunkod missing from the
   municipality table), naming the missing months, so an analyst sees why the
   A rows for the month are absent.
@@ -10,7 +10,7 @@
   affected = missing months; share = of the reporting months the window touches.
 */
 with tackning as (
-    select * from {{ ref('int_ambulans_fonster_tackning') }}
+    select * from {{ ref('int_ambulans_fonster_tackning_counted') }}
     where antal_saknade > 0
 ),
 

@@ -19,7 +19,7 @@ with per_enhet as (
         lag(period) over (partition by hsa_id order by period) as foreg_period,
         lag(med_fast_lakarkontakt) over (partition by hsa_id order by period) as foreg_med,
         lag(listade) over (partition by hsa_id order by period) as foreg_listade
-    from {{ ref('int_dq_listning_per_enhet') }}
+    from {{ ref('int_dq_listning_counted_per_enhet') }}
 ),
 
 bedomda as (

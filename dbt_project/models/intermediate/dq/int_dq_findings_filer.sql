@@ -15,7 +15,7 @@
   breaks: set-aside rows, unattributable files).
 */
 with leveranser as (
-    select * from {{ ref('int_dq_leveranser_senaste') }}
+    select * from {{ ref('int_dq_leveranser_filtered_to_latest') }}
 ),
 
 loaded as (
@@ -69,7 +69,7 @@ saknas as (
 -- The most frequent broken column of each delivery with set-aside rows.
 avsatta_kolumner as (
     select load_id, column_name, count(*) as antal
-    from {{ source('raw', '_set_aside_rows') }}
+    from {{ source('ingestion', '_set_aside_rows') }}
     group by load_id, column_name
     qualify row_number() over (partition by load_id order by count(*) desc, column_name) = 1
 )

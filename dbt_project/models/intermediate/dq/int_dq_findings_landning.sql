@@ -16,7 +16,7 @@
   and logged in raw._load_log: they are DQ_FIL_AVSATT (int_dq_findings_filer).
 */
 with landing_files as (
-    select * from {{ source('raw', '_landing_files') }}
+    select * from {{ source('ingestion', '_landing_files') }}
 )
 
 select

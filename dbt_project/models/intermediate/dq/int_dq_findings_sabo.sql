@@ -19,5 +19,5 @@ select
         || period || '. Listningssystemet kan inte registrera fast läkarkontakt för dem, så de räknas som utan '
         || 'i K1 (en känd, strukturell lucka som rapporteras varje månad). Följ upp läkarkontakten för '
         || 'SÄBO-boende på annat sätt, t.ex. genom kommunens avtal om läkarmedverkan.' as message
-from {{ ref('int_dq_listning_per_enhet') }}
+from {{ ref('int_dq_listning_counted_per_enhet') }}
 where pa_sabo > 0

@@ -7,7 +7,7 @@
   earlier delivery with rows was replaced (a correction that emptied the month).
 */
 with load_log as (
-    select * from {{ source('raw', '_load_log') }}
+    select * from {{ source('ingestion', '_load_log') }}
     where coalesce(extract, '') <> '' and reporting_month is not null
 ),
 

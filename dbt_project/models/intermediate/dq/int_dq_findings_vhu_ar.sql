@@ -21,7 +21,7 @@ levererat as (
     select fil, manad from rader
     union
     select substr(extract, 5), reporting_month
-    from {{ ref('int_dq_leveranser_senaste') }}
+    from {{ ref('int_dq_leveranser_filtered_to_latest') }}
     where is_attributed and status in ('loaded', 'loaded_with_set_aside')
       and extract in ('vhu_inbjudan', 'vhu_undersokning')
 ),

@@ -2,7 +2,7 @@
 -- Each assignment once per published window it falls into (about twelve each):
 -- the base of A1-A3. Window membership is by the date of larmtid, both ends inclusive.
 with fonster as (
-    select * from {{ ref('int_ambulans_fonster') }}
+    select * from {{ ref('int_ambulans_fonster_filtered_to_complete') }}
     where {{ in_rebuild('period') }}
 ),
 

@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='measures') }}
 /*
-  The one roll-up: every measure from the int_<subject>_measures models, from
+  The one roll-up: every measure from the int_<subject>_measured models, from
   its base unit to all levels.
 
   - A health centre's facts go to the kommun the unit registry gives it (its

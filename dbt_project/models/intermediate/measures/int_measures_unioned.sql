@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='measures') }}
 /*
-  Every measure of the int_<subject>_measures models in one table, the input
+  Every measure of the int_<subject>_measured models in one table, the input
   of the roll-up (int_measures_rolled_up).
 
   A table of its own, not a CTE of the roll-up: DuckDB's grouping-set
@@ -8,9 +8,9 @@
   national month, while the same aggregation over one table fits (measured,
   docs/benchmarks.md). Writing the 11.5 million rows costs a few seconds.
 */
-{%- set subjects = ['int_tillganglighet_measures', 'int_kontinuitet_measures', 'int_mangakare_measures',
-                    'int_vhu_measures', 'int_kontinuitet_vardkontakt_measures',
-                    'int_besok_kontinuitet_measures'] %}
+{%- set subjects = ['int_tillganglighet_measured', 'int_kontinuitet_measured', 'int_mangakare_measured',
+                    'int_vhu_measured', 'int_kontinuitet_vardkontakt_measured',
+                    'int_besok_kontinuitet_measured'] %}
 {% for model in subjects %}
 select measure_id, period, hsa_id, kommunkod, regionkod, item_key, amount
 from {{ ref(model) }}

@@ -24,11 +24,11 @@ with delivered_months as (
     union all
     select distinct 'vhu_undersokning', reporting_month from {{ ref('stg_vhu__undersokningar') }}
     union all
-    select 'mangakare_fonster', period from {{ ref('int_ambulans_fonster') }}
+    select 'mangakare_fonster', period from {{ ref('int_ambulans_fonster_filtered_to_complete') }}
     union all
     select distinct 'besok_besok', reporting_month from {{ ref('stg_besok__besok') }}
     union all
-    select 'besok_fonster', period from {{ ref('int_besok_fonster') }}
+    select 'besok_fonster', period from {{ ref('int_besok_fonster_filtered_to_complete') }}
 ),
 
 delivered_periods as (

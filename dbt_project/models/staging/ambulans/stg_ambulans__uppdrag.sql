@@ -1,6 +1,6 @@
 -- One row per ambulance assignment.
 with source as (
-    select * from {{ source('raw', 'ambulans_uppdrag') }}
+    select * from {{ source('ambulans', 'uppdrag') }}
 )
 
 select

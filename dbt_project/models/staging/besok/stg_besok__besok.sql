@@ -1,6 +1,6 @@
 -- One row per visit in the month (CONTRACTS.md 2.7).
 with source as (
-    select * from {{ source('raw', 'besok_besok') }}
+    select * from {{ source('besok', 'besok') }}
 )
 
 select

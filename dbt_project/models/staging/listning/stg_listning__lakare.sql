@@ -1,6 +1,6 @@
 -- One row per physician and health centre in the month-end snapshot.
 with source as (
-    select * from {{ source('raw', 'listning_lakare') }}
+    select * from {{ source('listning', 'lakare') }}
 )
 
 select

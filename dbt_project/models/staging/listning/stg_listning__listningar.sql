@@ -1,6 +1,6 @@
 -- One row per listed person and health centre in the month-end snapshot.
 with source as (
-    select * from {{ source('raw', 'listning_listning') }}
+    select * from {{ source('listning', 'listning') }}
 )
 
 select

@@ -1,6 +1,6 @@
 -- One row per care-guarantee contact and its (hand-registered) assessment date.
 with source as (
-    select * from {{ source('raw', 'vardgaranti_bedomning') }}
+    select * from {{ source('vardgaranti', 'bedomning') }}
 )
 
 select

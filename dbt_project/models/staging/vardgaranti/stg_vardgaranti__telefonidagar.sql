@@ -1,6 +1,6 @@
 -- One row per health centre and day: calls in and calls answered the same day.
 with source as (
-    select * from {{ source('raw', 'vardgaranti_telefoni') }}
+    select * from {{ source('vardgaranti', 'telefoni') }}
 )
 
 select

@@ -1,6 +1,6 @@
 -- One row per VHU invitation.
 with source as (
-    select * from {{ source('raw', 'vhu_inbjudan') }}
+    select * from {{ source('vhu', 'inbjudan') }}
 )
 
 select

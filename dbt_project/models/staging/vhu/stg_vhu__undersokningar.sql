@@ -1,6 +1,6 @@
 -- One row per VHU examination.
 with source as (
-    select * from {{ source('raw', 'vhu_undersokning') }}
+    select * from {{ source('vhu', 'undersokning') }}
 )
 
 select
