@@ -241,3 +241,40 @@ def test_a_build_with_other_dbt_code_or_nothing_recorded_is_a_full_refresh(rules
         assert incremental.changed_months(con) == []             # the record is what raw holds now
         other_vars = incremental.project_fingerprint(["--vars", json.dumps({"suppression_threshold": 3})])
         assert incremental.needs_full_refresh(con, other_vars)
+
+
+def test_staging_tests_check_the_changed_months_and_a_full_refresh_checks_all(rules, tmp_path):
+    """A staging view's data tests read the months whose deliveries changed (any_month: 2023-11,
+    2024-02, 2024-06, 2025-01 in `rules`): a row that breaks not_null in an unchanged month
+    (2024-03) was there when the last build tested it, so an incremental build does not read it
+    again; a full refresh tests everything and finds it; the same row in a changed month is found."""
+    from orchestration.ingest.schemas import BY_KEY, raw_table_ddl
+
+    _, built = rules
+    wh = tmp_path / "w.duckdb"
+    shutil.copy(built, wh)
+
+    def add_row(line: int, month: str) -> None:
+        with duckdb.connect(str(wh)) as con:
+            con.execute(raw_table_ddl(BY_KEY["vardgaranti_telefoni"]))
+            con.execute("INSERT INTO raw.vardgaranti_telefoni (hsa_id, datum, _reporting_month, _source_file, "
+                        "_source_line) VALUES (NULL, DATE '2024-03-04', ?, 'telefoni.csv', ?)", [month, line])
+
+    def build(*flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run([DBT, "build", "--no-use-colors", "--project-dir", str(DBT_PROJECT_DIR),
+                               "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
+                               "--vars", json.dumps({"naravard_warehouse": str(wh)}),
+                               "--select", "stg_vardgaranti__telefonidagar", *flags],
+                              capture_output=True, text=True, cwd=DBT_PROJECT_DIR, timeout=300)
+
+    add_row(2, "2024-03")
+    unchanged = build()
+    assert unchanged.returncode == 0, unchanged.stdout[-3000:]
+    assert "not_null_stg_vardgaranti__telefonidagar_hsa_id" in unchanged.stdout  # it ran, on other months
+    whole = build("--full-refresh")
+    assert whole.returncode == 1 and "FAIL 1 not_null_stg_vardgaranti__telefonidagar_hsa_id" in whole.stdout, \
+        whole.stdout[-3000:]
+    add_row(3, "2024-06")
+    changed = build()
+    assert changed.returncode == 1 and "FAIL 1 not_null_stg_vardgaranti__telefonidagar_hsa_id" in changed.stdout, \
+        changed.stdout[-3000:]
