@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration import cli
+from naravard import cli
 from orchestration import settings as settings_module
 from orchestration.settings import DEMO_PSEUDONYM_KEY, ConfigurationError, Settings
 

@@ -45,7 +45,7 @@ def run_naravard() -> CliRun:
     """`naravard run` as a scheduler would call it, with its output captured."""
     import dagster as dg
 
-    from orchestration import cli
+    from naravard import cli
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
