@@ -101,7 +101,7 @@ def prepare(settings: Settings, force: bool = False) -> Path:
     return dbt_project.manifest_path
 
 
-if __name__ == "__main__":  # make setup
+if __name__ == "__main__":  # make setup; `--force`: parse for these settings even when the manifest is fresh
     quiet_telemetry()
     # Parsing reads no data: the key is neither needed nor checked here.
-    prepare(Settings.from_env(check_key=False))
+    prepare(Settings.from_env(check_key=False), force="--force" in sys.argv[1:])

@@ -532,9 +532,13 @@ def test_dbt_parse(tmp_path):
     warehouse = tmp_path / "unused.duckdb"  # parse does not connect, but the profile needs the variable
     run_dbt(["parse"], warehouse, tmp_path)
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
-    sources = {n["source_name"] + "." + n["name"] for n in manifest["sources"].values()}
-    assert sources == {f"raw.{e.key}" for e in EXTRACTS} | {"raw._load_log", "raw._set_aside_rows",
-                                                             "raw._landing_files"}
+    # Every raw table is a source (the relation it reads), named by its source system (issue 13):
+    # the extract's source folder, and `ingestion` for the loader's own tables.
+    bookkeeping = ("_load_log", "_set_aside_rows", "_landing_files")
+    relations = {n["schema"] + "." + n["identifier"]: n["source_name"] for n in manifest["sources"].values()}
+    assert set(relations) == {f"raw.{e.key}" for e in EXTRACTS} | {f"raw.{t}" for t in bookkeeping}
+    assert {e.key: relations[f"raw.{e.key}"] for e in EXTRACTS} == {e.key: e.source for e in EXTRACTS}
+    assert {relations[f"raw.{t}"] for t in bookkeeping} == {"ingestion"}
     models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
     assert models["indikatorer"]["config"]["contract"]["enforced"] is True
     assert models["indikatorer"]["config"]["schema"] == "marts"
