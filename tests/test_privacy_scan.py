@@ -8,7 +8,6 @@ import pytest
 
 from orchestration.defs.ingest import ingest_assets
 from orchestration.defs.serving import privacy_scan, run_months
-from orchestration.settings import Settings
 from tests.helpers import write_file
 
 # Two valid personnummer (Luhn checked by hand) and a samordningsnummer (day + 60).
@@ -65,7 +64,7 @@ def test_a_planted_number_fails_the_run_and_the_message_names_the_place_not_the_
 
 
 def test_the_scan_looks_at_the_run_months_and_only_those_raw_rows(pipeline):
-    landing = Settings.from_env().landing_dir
+    landing = pipeline.settings.landing_dir
     assert run_months(RANGE | {"dagster/asset_partition_range_end": "2024-03"}, landing) == \
         {"2024-01", "2024-02", "2024-03"}
     assert run_months({"dagster/partition": "2023-11"}, landing) == {"2023-11"}
