@@ -28,6 +28,7 @@ import duckdb
 from naravard.bench.baseline import emit, fresh_database, script
 from orchestration.ingest.identity import hmac_params
 from orchestration.ingest.schemas import EXTRACTS, Column, Extract
+from orchestration.months import months_between
 
 DATE_FORMATS = "['%Y-%m-%d', '%Y%m%d']"
 TIMESTAMP_FORMATS = "['%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y%m%d %H:%M', '%Y%m%d %H:%M:%S']"
@@ -119,15 +120,6 @@ def load_extract(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[t
 
 def month_files(landing: Path, extract: Extract, months: list[str]) -> list[tuple[str, Path]]:
     return [(m, p) for m in months if (p := landing / extract.folder / extract.file_name(m)).is_file()]
-
-
-def months_between(first: str, last: str) -> list[str]:
-    y, m = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{y:04d}-{m:02d}" <= last:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
 
 
 def run(landing: Path, first: str, last: str, out: Path, memory_limit: str, threshold: int, key: str) -> dict:

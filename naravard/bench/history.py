@@ -25,6 +25,7 @@ import uuid
 import duckdb
 
 from orchestration.ingest.schemas import EXTRACTS, Extract, raw_columns
+from orchestration.months import month_plus
 
 # Columns holding dates or timestamps of the reporting period, per extract.
 SHIFTED = {
@@ -37,12 +38,6 @@ SHIFTED = {
     "vhu_undersokning": ("undersokningsdatum",),
     "besok_besok": ("besoksdatum",),
 }
-
-
-def month_minus(month: str, k: int) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    n = y * 12 + (m - 1) - k
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
 
 
 def _select(extract: Extract, k: int, target: str, load_id: str) -> str:
@@ -69,7 +64,7 @@ def seed_history(con: duckdb.DuckDBPyConnection, source_month: str, months: int,
                  first_k: int = 1, until_k: int | None = None) -> list[str]:
     """Copy source_month's raw rows to the months before it, k = first_k .. until_k - 1 months back
     (default: all months-1 of them); return the seeded months."""
-    seeded = [month_minus(source_month, k) for k in range(first_k, min(until_k or months, months))]
+    seeded = [month_plus(source_month, -k) for k in range(first_k, min(until_k or months, months))]
     for e in EXTRACTS:
         n = con.execute(f"SELECT count(*) FROM raw.{e.key} WHERE _reporting_month = ?", [source_month]).fetchone()[0]
         if not n:

@@ -33,6 +33,7 @@ from naravard.bench import machine, report
 from naravard.bench.correction import write_correction
 from naravard.bench.measure import GB, Measured, run_measured
 from naravard.bench.stage import EXTRA_STAGES, STAGES
+from orchestration.months import month_plus
 from orchestration.paths import PROJECT_ROOT
 from orchestration.settings import Settings, child_env
 
@@ -42,12 +43,6 @@ BENCH_KEY = "naravard-bench-key-0123456789abcdef0123456789abcdef"
 # The corrected old month: this many months before the first month (2024-07 for the default 2024-12),
 # inside the history and inside the mångåkare windows of the months after it.
 CORRECTED_MONTHS_BACK = 5
-
-
-def month_plus(month: str, k: int) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    n = y * 12 + (m - 1) + k
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
 
 
 def site_env(site: Path, landing: Path, memory_limit: str | None) -> dict[str, str]:

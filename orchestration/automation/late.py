@@ -32,6 +32,7 @@ import duckdb
 from orchestration.automation.coverage import Coverage
 from orchestration.ingest.landing import LandingFile
 from orchestration.ingest.schemas import EXTRACTS, Extract
+from orchestration.months import month_index, month_of_index, month_plus
 
 TABLE = "raw._late_deliveries"
 TABLE_DDL = f"""
@@ -60,19 +61,9 @@ class LateFile:
         return f"{self.source}/{self.file_name}"
 
 
-def _month_index(month: str) -> int:
-    year, mon = month.split("-")
-    return int(year) * 12 + int(mon) - 1
-
-
-def _month_str(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def due_date(month: str, late_day: int) -> dt.date:
     """Day `late_day` of the month after `month` (the last day if that month is shorter)."""
-    following = _month_index(month) + 1
-    year, mon = following // 12, following % 12 + 1
+    year, mon = (int(part) for part in month_plus(month, 1).split("-"))
     return dt.date(year, mon, min(late_day, calendar.monthrange(year, mon)[1]))
 
 
@@ -100,20 +91,20 @@ def late_deliveries(arrived: Iterable[tuple[str, str]], today: dt.date, late_day
     months = [m for k, m in arrived if k in known and m >= first_month]
     if not months:
         return []  # nothing delivered yet: nothing is expected yet
-    start = _month_index(min(months))
+    start = month_index(min(months))
     # The last month whose deadline has passed: today's month - 1 once the late day is
     # over, else today's month - 2.
-    end = _month_index(f"{today.year:04d}-{today.month:02d}") - 1
-    if today <= due_date(_month_str(end), late_day):
+    end = month_index(f"{today.year:04d}-{today.month:02d}") - 1
+    if today <= due_date(month_of_index(end), late_day):
         end -= 1
     if coverage is not None:
-        end = min(end, _month_index(coverage.last_month))
+        end = min(end, month_index(coverage.last_month))
     # An extract added in a later contract version is expected from its own first delivery.
     own_first = {e.key: min((m for k, m in arrived if k == e.key and m >= first_month), default=None)
                  for e in extracts if e.expected_from_own_first}
     out = []
     for index in range(start, end + 1):
-        month = _month_str(index)
+        month = month_of_index(index)
         due = due_date(month, late_day)
         for e in extracts:
             if e.key in own_first and (own_first[e.key] is None or month < own_first[e.key]):
@@ -127,12 +118,12 @@ def late_deliveries(arrived: Iterable[tuple[str, str]], today: dt.date, late_day
 def month_ranges(months: Iterable[str]) -> str:
     """'2024-01..2024-03, 2024-06': consecutive months as ranges."""
     runs: list[list[int]] = []
-    for i in sorted({_month_index(m) for m in months}):
+    for i in sorted({month_index(m) for m in months}):
         if runs and i == runs[-1][1] + 1:
             runs[-1][1] = i
         else:
             runs.append([i, i])
-    return ", ".join(_month_str(a) if a == b else f"{_month_str(a)}..{_month_str(b)}" for a, b in runs)
+    return ", ".join(month_of_index(a) if a == b else f"{month_of_index(a)}..{month_of_index(b)}" for a, b in runs)
 
 
 def summarise(late: Sequence[LateFile], limit: int = 12) -> str:
