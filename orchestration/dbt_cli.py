@@ -15,13 +15,16 @@ the process environment for dbt (docs/decisions.md, "One reader of configuration
 """
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
+from functools import cached_property
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dbt.dbt_project import DbtProjectPreparer
+from packaging import version
 
 from orchestration.paths import DBT_PROJECT_DIR
 from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, Settings, child_env, quiet_telemetry
@@ -53,6 +56,24 @@ class NaravardDbtResource(DbtCliResource):
 
     def vars_args(self) -> list[str]:
         return dbt_vars(self.warehouse, self.memory_limit, self.suppression_threshold)
+
+    # Two things DbtCliResource.cli does before every build that cost a run about ten seconds
+    # on a two-core machine and give it nothing (docs/benchmarks.md, "Fixed costs of a run"):
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        """dbt's version from this environment's package metadata. dagster-dbt asks
+        `dbt --version`: a second dbt process (about 7 s, most of it importing dbt) that
+        also looks up the newest release on PyPI. The executable is this venv's own
+        (DBT_EXECUTABLE), so the installed dbt-core is its version."""
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):
+        """No in-process dbt adapter: dagster-dbt opens one (importing dbt and loading its
+        macros into the step's process) only for fetch_row_counts / fetch_column_metadata,
+        which naravard does not call. Without it the events carry the same materializations
+        and check results."""
+        return None
 
 
 def dbt_resource(settings: Settings) -> NaravardDbtResource:
