@@ -40,6 +40,12 @@ def summarise(scale, results: dict[str, Measured], comparison: dict, incremental
     if len(checks) < 2:
         marts_checks = None  # not comparable without the checks
     ratio = marts_checks / baseline_s if marts_checks is not None and baseline_s else None
+    # The same sum inside the whole run, where a monthly run pays it: each stage run alone also
+    # pays a process start with the imports of Dagster, GX and dbt (GX alone about 12 s here).
+    in_run = (steps or {}).get("whole_run") or {}
+    in_run_parts = [in_run.get(k) for k in ("dbt_build", "checks_raw", "checks_marts")]
+    marts_checks_in_run = sum(in_run_parts) if all(p is not None for p in in_run_parts) else None
+    ratio_in_run = marts_checks_in_run / baseline_s if marts_checks_in_run is not None and baseline_s else None
     total_s = whole.wall_s if whole else None
     floor = results.get("floor")
     floor_s = floor.wall_s if floor and floor.returncode == 0 else None
@@ -67,6 +73,7 @@ def summarise(scale, results: dict[str, Measured], comparison: dict, incremental
     out_json = {
         "scale": scale, "first_month": m0, "new_month": m1,
         "total_s": _r(total_s, 1), "baseline_s": _r(baseline_s, 1), "ratio": _r(ratio),
+        "ratio_in_run": _r(ratio_in_run),
         "peak_rss_gb": _r(whole.peak_rss_gb if whole else None),
         "incremental_s": _r(incremental_s, 1),
         "incremental_ratio": _r(incremental_s / total_s) if incremental_s and total_s else None,
@@ -95,6 +102,7 @@ def summarise(scale, results: dict[str, Measured], comparison: dict, incremental
         "total_s": (out_json["total_s"], TARGETS["total_s"]),
         "peak_rss_gb": (out_json["peak_rss_gb"], TARGETS["peak_rss_gb"]),
         "ratio": (out_json["ratio"], TARGETS["ratio"]),
+        "ratio_in_run": (out_json["ratio_in_run"], TARGETS["ratio"]),
         "incremental_ratio": (out_json["incremental_ratio"], TARGETS["incremental_ratio"]),
         "correction_ratio": (out_json["correction_ratio"], TARGETS["correction_ratio"]),
     }
