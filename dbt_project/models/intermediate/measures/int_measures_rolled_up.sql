@@ -29,15 +29,15 @@ kommuner as (
 
 {#-
   Only codes travel through the aggregation; names are joined to the (few)
-  result rows afterwards, and the 64-character person keys are replaced by a
-  128-bit digest (compact_key). On a region's 24 months the wide version ran
-  out of DuckDB's memory limit.
+  result rows afterwards, and the person keys arrive as 128-bit digests
+  (compact_key, in int_measures_unioned). On a region's 24 months the wide
+  version ran out of DuckDB's memory limit.
 -#}
 located as (
     select
         facts.measure_id,
         facts.period,
-        {{ compact_key('facts.item_key') }} as item_key,
+        facts.item_key,
         facts.amount,
         facts.hsa_id,
         -- Health-centre facts: the registry's kommun (NULL for an unknown unit).
