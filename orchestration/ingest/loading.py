@@ -242,12 +242,18 @@ def load_file(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path, mont
         log.error("File set aside: %s", identity.mask_personnummer(str(e)))
         return LoadOutcome(extract.key, path.name, month, STATUS_FILE_SET_ASIDE, sha, message=str(e))
 
-    q = ingest_sql(extract, str(staged.path), staged.quoted, staged.header, month, staged.cut_line)
+    q = ingest_sql(extract, str(staged.path), staged.quoted, staged.header, month, staged.cut_line,
+                   numbered=staged.numbered)
     params = {"month": month, "file_name": mask(path.name), "sha": sha, "load_id": load_id, "now": now,
               "source": extract.source, "extract": extract.key}
     try:
         with _bounded(con, memory_limit):
+            if not staged.numbered:
+                # Plain lines are numbered in the file's order (records_sql): only this
+                # statement needs DuckDB to keep it.
+                con.execute("SET preserve_insertion_order = true")
             con.execute(q.create)
+            con.execute("SET preserve_insertion_order = false")
             rows_loaded, sql_aside = con.execute(
                 f"SELECT count(*) FILTER (reason IS NULL), count(*) FILTER (reason IS NOT NULL) FROM {q.table}"
             ).fetchone()

@@ -27,6 +27,9 @@ from orchestration.ingest.schemas import Extract
 DELIMITER = ";"
 _OTHER_DELIMITERS = {",": "comma", "\t": "tab", "|": "pipe"}
 BLOCK = 16 << 20  # bytes read at a time
+# A byte no delivered text uses: DuckDB reads a staged file of plain lines with it as the
+# delimiter, so that each line is one value (staging.py).
+UNIT_SEPARATOR = b"\x1f"
 
 
 class FileRejected(Exception):
@@ -144,13 +147,14 @@ class Inspection:
     header: list[str]
     missing_optional: list[str]
     extra_columns: list[str]
+    unit_separator: bool = False  # the byte 0x1F occurs (staging then numbers the lines itself)
 
 
-def _scan(path: Path, file_name: str) -> bool:
-    """Not text at all, or empty: set aside. Returns whether a quote occurs.
-    NUL is searched in the whole file: a NUL late in the file would otherwise
-    end up in a value."""
-    quoted, blank = False, True
+def _scan(path: Path, file_name: str) -> tuple[bool, bool]:
+    """Not text at all, or empty: set aside. Returns whether a quote occurs and
+    whether the byte 0x1F does. NUL is searched in the whole file: a NUL late in
+    the file would otherwise end up in a value."""
+    quoted, unit_separator, blank = False, False, True
     with open(path, "rb") as f:
         first = True
         offset = 0
@@ -170,11 +174,12 @@ def _scan(path: Path, file_name: str) -> bool:
                 raise FileRejected(file_name, f"the file is binary, not CSV text (a NUL byte at character {char})",
                                    line=line, column=column)
             quoted = quoted or b'"' in block
+            unit_separator = unit_separator or UNIT_SEPARATOR in block
             blank = blank and not block.translate(None, _BLANK)
             offset += len(block)
     if blank:
         raise FileRejected(file_name, "the file is empty; deliver the extract with a header row and its rows")
-    return quoted
+    return quoted, unit_separator
 
 
 def _encoding(path: Path, file_name: str) -> tuple[str, int, int | None]:
@@ -283,12 +288,12 @@ def _check_header(raw_header: list[str], extract: Extract, file_name: str) -> tu
 def inspect_file(path: Path, extract: Extract) -> Inspection:
     """Check one delivered file. Raises FileRejected when it cannot be read at all."""
     file_name = path.name
-    quoted = _scan(path, file_name)
+    quoted, unit_separator = _scan(path, file_name)
     encoding, end, cut_line = _encoding(path, file_name)
     first = _first_line(path).decode("cp1252" if encoding == "cp1252" else "utf-8", errors="replace")
     raw_header = next(csv.reader([first], delimiter=DELIMITER, quotechar='"'))
     header, missing_optional, extra = _check_header(raw_header, extract, file_name)
-    return Inspection(encoding, end, cut_line, quoted, header, missing_optional, extra)
+    return Inspection(encoding, end, cut_line, quoted, header, missing_optional, extra, unit_separator)
 
 
 def iter_pieces(path: Path, info: Inspection) -> Iterator[bytes]:

@@ -164,13 +164,21 @@ def json_object_sql(pairs: list[tuple[str, str]], masked_whole: set[str] = froze
     return "'{' || concat_ws(',', " + ", ".join(parts) + ") || '}'" if parts else "'{}'"
 
 
-def records_sql(staged_path: str, quoted: bool, n: int) -> str:
-    """SQL: the records of a staged file: line, nf (fields found), c0 .. c<n-1>
-    (the fields by position, trimmed, NULL when empty)."""
+def records_sql(staged_path: str, quoted: bool, n: int, numbered: bool = True) -> str:
+    """SQL: the records of a staged file (its three forms: staging.py): line, nf (fields
+    found), c0 .. c<n-1> (the fields by position, trimmed, NULL when empty). Plain lines
+    are numbered in the file's order, so the connection must preserve insertion order
+    (DuckDB's default; the loader sets it for this statement)."""
     fields = "from_json(payload, '[\"VARCHAR\"]')" if quoted else "string_split(payload, ';')"
-    source = (f"read_csv({lit(staged_path)}, delim=';', quote='\"', escape='\"', header=false, auto_detect=false, "
-              "columns={'line': 'BIGINT', 'payload': 'VARCHAR'}, allow_quoted_nulls=false, new_line='\\n', "
-              "max_line_size=1073741824)")
+    if numbered:
+        source = (f"read_csv({lit(staged_path)}, delim=';', quote='\"', escape='\"', header=false, "
+                  "auto_detect=false, columns={'line': 'BIGINT', 'payload': 'VARCHAR'}, allow_quoted_nulls=false, "
+                  "new_line='\\n', max_line_size=1073741824)")
+    else:
+        # Line 1 is the header; an empty line reads as NULL and keeps its number, but is no record.
+        lines = (f"read_csv({lit(staged_path)}, delim='\x1f', quote='', escape='', header=false, skip=1, "
+                 "auto_detect=false, columns={'payload': 'VARCHAR'}, new_line='\\n', max_line_size=1073741824)")
+        source = f"(SELECT * FROM (SELECT row_number() OVER () + 1 AS line, payload FROM {lines}) WHERE payload IS NOT NULL)"
     strings = ", ".join(f"{strip_sql(f'f[{i + 1}]')} AS c{i}" for i in range(n))
     return f"SELECT line, len(f) AS nf, {strings} FROM (SELECT line, {fields} AS f FROM {source})"
 
@@ -184,7 +192,8 @@ class IngestSQL:
 
 
 def ingest_sql(extract: Extract, staged_path: str, quoted: bool, header: list[str], month: str,
-               cut_line: int | None, table: str = "_ingest_rows", today: dt.date | None = None) -> IngestSQL:
+               cut_line: int | None, table: str = "_ingest_rows", today: dt.date | None = None,
+               numbered: bool = True) -> IngestSQL:
     today = today or dt.date.today()
     n = len(header)
     pos = {h: i for i, h in enumerate(header)}
@@ -237,7 +246,7 @@ def ingest_sql(extract: Extract, staged_path: str, quoted: bool, header: list[st
 
     create = f"""CREATE OR REPLACE TEMP TABLE {table} AS
 WITH s AS (SELECT *, (nf = {n} AND line IS DISTINCT FROM {cut}) AS ok
-           FROM ({records_sql(staged_path, quoted, n)})),
+           FROM ({records_sql(staged_path, quoted, n, numbered)})),
 p AS (SELECT *{parsed_cols} FROM s),
 w AS (SELECT *{''.join(', ' + x for x in windows)} FROM p),
 b AS (SELECT *{flags} FROM w),

@@ -39,12 +39,13 @@ _READ_FAULTS = ("fields, expected", "cut off")
 def read_extract_file(path, extract, month="2024-01") -> Read:
     staged = stage_file(path, extract, work_dir=path.parent)
     try:
-        q = ingest_sql(extract, str(staged.path), staged.quoted, staged.header, month, staged.cut_line)
+        q = ingest_sql(extract, str(staged.path), staged.quoted, staged.header, month, staged.cut_line,
+                       numbered=staged.numbered)
         con = duckdb.connect()
         con.execute(q.create)
         cols = ", ".join(f"r.c{i}" for i in range(len(staged.header)))
         rows = con.execute(f"SELECT t.line, t.column_name, t.reason, {cols} FROM {q.table} t JOIN "
-                           f"({records_sql(str(staged.path), staged.quoted, len(staged.header))}) r USING (line) "
+                           f"({records_sql(str(staged.path), staged.quoted, len(staged.header), staged.numbered)}) r USING (line) "
                            "ORDER BY t.line").fetchall()
         con.close()
     finally:
@@ -96,6 +97,47 @@ C;2024-01-03;3;3""")
     r = read_extract_file(path, TELEFONI)
     assert list(r.frame["hsa_id"]) == ["A", "B", "C"]
     assert list(r.lines) == [2, 4, 5]
+
+
+def test_lines_of_every_ending_keep_their_numbers_in_both_staged_forms(tmp_path):
+    """Plain lines are numbered by DuckDB, a file holding the byte 0x1F by staging:
+    the same records, lines and values either way (CRLF, lone CR, LF, blank lines)."""
+    body = (b"hsa_id;datum;inkommande_samtal;besvarade_samma_dag\r\n\r\nA;2024-01-01;1;1\r\n"
+            b"B;2024-01-02;2;2\rC;2024-01-03;3;3\n\n\nD;2024-01-04;4;4\r\n\r\n")
+    plain = tmp_path / "plain" / "telefoni_2024-01.csv"
+    marked = tmp_path / "marked" / "telefoni_2024-01.csv"
+    for path, data in ((plain, body), (marked, body.replace(b"D;", b"D\x1fE;"))):
+        path.parent.mkdir()
+        path.write_bytes(data)
+    staged = stage_file(plain, TELEFONI, work_dir=tmp_path)
+    staged.discard()
+    assert not staged.numbered
+    a, b = read_extract_file(plain, TELEFONI), read_extract_file(marked, TELEFONI)
+    assert a.lines == b.lines == [3, 4, 5, 8]
+    assert a.frame["hsa_id"] == ["A", "B", "C", "D"]
+    assert b.frame["hsa_id"] == ["A", "B", "C", "D\x1fE"]
+    assert a.frame["besvarade_samma_dag"] == b.frame["besvarade_samma_dag"] == ["1", "2", "3", "4"]
+
+
+def test_plain_lines_are_numbered_in_file_order_across_reader_buffers(tmp_path):
+    """DuckDB reads a large file in parallel, in buffers of about 32 MB; the numbers it
+    gives plain lines follow the file (about 80 MB here, each line naming its own number)."""
+    path = tmp_path / "telefoni_2024-01.csv"
+    with path.open("wb") as f:
+        f.write(b"hsa_id;datum;inkommande_samtal;besvarade_samma_dag\n")
+        for start in range(2, 3_000_002, 100_000):
+            f.write(b"".join(b"L%d;2024-01-01;1;1%s\n" % (n, b" " * (n % 7)) for n in range(start, start + 100_000)))
+    staged = stage_file(path, TELEFONI, work_dir=tmp_path)
+    try:
+        assert not staged.numbered
+        con = duckdb.connect()
+        wrong, rows = con.execute(
+            f"SELECT count(*) FILTER (WHERE c0 <> 'L' || line), count(*) "
+            f"FROM ({records_sql(str(staged.path), staged.quoted, 4, staged.numbered)})").fetchone()
+        con.close()
+    finally:
+        staged.discard()
+    assert (wrong, rows) == (0, 3_000_000)
 
 
 def test_short_and_long_rows_are_set_aside_with_their_line(tmp_path):
