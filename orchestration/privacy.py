@@ -36,11 +36,14 @@ from orchestration.ingest.identity import UNIDENTIFIED, classify
 # separator), not the decimals of a number (4.0767416621 and .2309699292 stand
 # in the report's scripts, 0,1008043299 in indikatorer.csv). A comma after a
 # digit starts decimals; before one it is left alone (a CSV field separator).
+# The lookahead first changes no match: Python's re tries every position of the text, and
+# a position that is no digit now fails on one character instead of four look-behinds
+# (the national report's 12 MB: 2.75 s -> 0.69 s).
 CANDIDATE = re.compile(
-    r"(?<![0-9])(?<![0-9][-+])(?<!\.)(?<![0-9],)"
+    r"(?=[0-9])(?<![0-9])(?<![0-9][-+])(?<!\.)(?<![0-9],)"
     r"(?:[0-9]{8}|[0-9]{6})[-+]?[0-9]{4}"
     r"(?![-+]?[0-9])(?!\.[0-9])")
-HASH_WORD = re.compile(r"(?<![0-9A-Za-z+\-])[0-9a-fA-F]{32,}(?![0-9A-Za-z+\-])")
+HASH_WORD = re.compile(r"(?=[0-9a-fA-F])(?<![0-9A-Za-z+\-])[0-9a-fA-F]{32,}(?![0-9A-Za-z+\-])")
 # RE2 (DuckDB) has no look-arounds: a cheap superset of CANDIDATE picks the
 # values worth handing to the exact test above.
 MAYBE = r"[0-9]{6}[-+]?[0-9]{4}"
