@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 
 from orchestration.ingest import identity
+from orchestration.ingest.reading import UNIT_SEPARATOR
 from orchestration.ingest.schemas import SQL_TYPES, Column, Extract
 from orchestration.ingest.sqltext import ident, lit, strip_sql
 
@@ -176,9 +177,11 @@ def records_sql(staged_path: str, quoted: bool, n: int, numbered: bool = True) -
                   "new_line='\\n', max_line_size=1073741824)")
     else:
         # Line 1 is the header; an empty line reads as NULL and keeps its number, but is no record.
-        lines = (f"read_csv({lit(staged_path)}, delim='\x1f', quote='', escape='', header=false, skip=1, "
-                 "auto_detect=false, columns={'payload': 'VARCHAR'}, new_line='\\n', max_line_size=1073741824)")
-        source = f"(SELECT * FROM (SELECT row_number() OVER () + 1 AS line, payload FROM {lines}) WHERE payload IS NOT NULL)"
+        lines = (f"read_csv({lit(staged_path)}, delim={lit(UNIT_SEPARATOR.decode())}, quote='', escape='', "
+                 "header=false, skip=1, auto_detect=false, columns={'payload': 'VARCHAR'}, new_line='\\n', "
+                 "max_line_size=1073741824)")
+        source = (f"(SELECT * FROM (SELECT row_number() OVER () + 1 AS line, payload FROM {lines}) "
+                  "WHERE payload IS NOT NULL)")
     strings = ", ".join(f"{strip_sql(f'f[{i + 1}]')} AS c{i}" for i in range(n))
     return f"SELECT line, len(f) AS nf, {strings} FROM (SELECT line, {fields} AS f FROM {source})"
 

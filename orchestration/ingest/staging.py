@@ -111,6 +111,6 @@ def stage_file(path: Path, extract: Extract, work_dir: Path | None = None) -> St
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    return Staged(staged, info.quoted, info.quoted or info.unit_separator, info.header, info.encoding, info.extra_columns, info.missing_optional,
-                  info.cut_line, bad)
+    return Staged(staged, info.quoted, info.quoted or info.unit_separator, info.header, info.encoding,
+                  info.extra_columns, info.missing_optional, info.cut_line, bad)
 

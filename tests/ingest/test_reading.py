@@ -44,9 +44,9 @@ def read_extract_file(path, extract, month="2024-01") -> Read:
         con = duckdb.connect()
         con.execute(q.create)
         cols = ", ".join(f"r.c{i}" for i in range(len(staged.header)))
+        records = records_sql(str(staged.path), staged.quoted, len(staged.header), staged.numbered)
         rows = con.execute(f"SELECT t.line, t.column_name, t.reason, {cols} FROM {q.table} t JOIN "
-                           f"({records_sql(str(staged.path), staged.quoted, len(staged.header), staged.numbered)}) r USING (line) "
-                           "ORDER BY t.line").fetchall()
+                           f"({records}) r USING (line) ORDER BY t.line").fetchall()
         con.close()
     finally:
         staged.discard()
