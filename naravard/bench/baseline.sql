@@ -239,34 +239,62 @@ SELECT DISTINCT 'V', 'antal_lag_aktivitet', period, hsa_id, NULL, pk, NULL FROM 
 UNION ALL
 SELECT DISTINCT 'V', 'antal_lag_aktivitet_med_far', period, hsa_id, NULL, pk, NULL FROM u WHERE lag_far;
 
--- Roll-up to the four levels in one pass (grouping sets): sums for amounts,
--- distinct persons for person keys. A unit missing from the registry stays at
--- vardenhet level; a kommun missing from the municipality table at kommun level.
+-- Roll-up to the four levels: sums for amounts, distinct persons for person keys,
+-- by the plan of dbt's int_measures_rolled_up (docs/decisions.md, "The roll-up counts
+-- by numbers"): facts numbered by slice (subject, measure, period) and place; a person
+-- with one fact in a slice is counted at its place and summed up the levels; only
+-- persons with several facts are counted distinct per level. A unit missing from the
+-- registry stays at vardenhet level; a kommun missing from the municipality table at
+-- kommun level.
 CREATE OR REPLACE TEMP TABLE b_rolled AS
-WITH located AS (
-    SELECT f.subject, f.measure, f.period, f.hsa_id, f.item_key, f.amount,
-           CASE WHEN f.hsa_id IS NOT NULL THEN e.kommunkod ELSE f.kommunkod END AS kommunkod,
-           CAST(NULL AS VARCHAR) AS region_only
-    FROM b_facts f LEFT JOIN b_enheter e ON e.hsa_id = f.hsa_id
+WITH facts AS NOT MATERIALIZED (
+    SELECT subject, measure, period, hsa_id, kommunkod, CAST(NULL AS VARCHAR) AS region_only, item_key, amount
+    FROM b_facts
     UNION ALL
-    SELECT 'A', measure, period, NULL, item_key, NULL, NULL, regionkod
+    SELECT 'A', measure, period, NULL, NULL, regionkod, item_key, NULL
     FROM b_mangakare_facts WHERE kommunkod IS NULL AND regionkod IS NOT NULL
-), geo AS (
-    SELECT l.* EXCLUDE (region_only), k.lansdel, coalesce(k.regionkod, l.region_only) AS regionkod
-    FROM located l LEFT JOIN b_kommuner k ON k.kommunkod = l.kommunkod
+), slices AS (
+    SELECT subject, measure, period, row_number() OVER () AS slice_id
+    FROM (SELECT DISTINCT subject, measure, period FROM facts)
+), places AS (
+    SELECT n.hsa_id, n.kommunkod AS fact_kommunkod, n.region_only, l.kommunkod, k.lansdel,
+           coalesce(k.regionkod, n.region_only) AS regionkod, row_number() OVER () AS place_id
+    FROM (SELECT DISTINCT hsa_id, kommunkod, region_only FROM facts) n
+    LEFT JOIN b_enheter e ON e.hsa_id = n.hsa_id
+    CROSS JOIN LATERAL (SELECT CASE WHEN n.hsa_id IS NOT NULL THEN e.kommunkod ELSE n.kommunkod END AS kommunkod) l
+    LEFT JOIN b_kommuner k ON k.kommunkod = l.kommunkod
+), numbered AS NOT MATERIALIZED (
+    SELECT s.slice_id, p.place_id, f.item_key, f.amount
+    FROM facts f
+    JOIN slices s ON s.subject = f.subject AND s.measure = f.measure AND s.period = f.period
+    JOIN places p ON p.hsa_id IS NOT DISTINCT FROM f.hsa_id AND p.fact_kommunkod IS NOT DISTINCT FROM f.kommunkod
+                 AND p.region_only IS NOT DISTINCT FROM f.region_only
+), persons AS MATERIALIZED (
+    SELECT slice_id, item_key, count(*) AS n, min(place_id) AS place_id
+    FROM numbered WHERE item_key IS NOT NULL GROUP BY slice_id, item_key
+), per_place AS (
+    SELECT slice_id, place_id, NULL AS item_key, count(*) AS persons, CAST(NULL AS DECIMAL(38, 6)) AS summed
+    FROM persons WHERE n = 1 GROUP BY slice_id, place_id
+    UNION ALL
+    SELECT nb.slice_id, nb.place_id, nb.item_key, 0, NULL
+    FROM numbered nb JOIN persons p ON p.slice_id = nb.slice_id AND p.item_key = nb.item_key WHERE p.n > 1
+    UNION ALL
+    SELECT slice_id, place_id, NULL, 0, sum(amount::DECIMAL(38, 6))
+    FROM numbered WHERE item_key IS NULL GROUP BY slice_id, place_id
 ), g AS (
-    SELECT subject, measure, period, hsa_id, kommunkod, lansdel, regionkod,
-           grouping(hsa_id, kommunkod, lansdel, regionkod) AS gid,
-           CASE WHEN count(item_key) > 0 THEN count(DISTINCT item_key) ELSE sum(amount::DECIMAL(38, 6))::DOUBLE END AS amount
-    FROM geo
-    GROUP BY GROUPING SETS ((subject, measure, period, hsa_id), (subject, measure, period, kommunkod),
-                            (subject, measure, period, lansdel), (subject, measure, period, regionkod))
+    SELECT pp.slice_id, p.hsa_id, p.kommunkod, p.lansdel, p.regionkod,
+           grouping(p.hsa_id, p.kommunkod, p.lansdel, p.regionkod) AS gid,
+           CASE WHEN sum(pp.persons) + count(pp.item_key) > 0 THEN sum(pp.persons) + count(DISTINCT pp.item_key)
+                ELSE sum(pp.summed)::DOUBLE END AS amount
+    FROM per_place pp JOIN places p ON p.place_id = pp.place_id
+    GROUP BY GROUPING SETS ((pp.slice_id, p.hsa_id), (pp.slice_id, p.kommunkod),
+                            (pp.slice_id, p.lansdel), (pp.slice_id, p.regionkod))
 )
-SELECT subject, measure, period,
+SELECT s.subject, s.measure, s.period,
        CASE gid WHEN 7 THEN 'vardenhet' WHEN 11 THEN 'kommun' WHEN 13 THEN 'lansdel' ELSE 'region' END AS level,
        CASE gid WHEN 7 THEN hsa_id WHEN 11 THEN kommunkod WHEN 13 THEN lansdel ELSE regionkod END AS unit_id,
        amount
-FROM g
+FROM g JOIN slices s ON s.slice_id = g.slice_id
 WHERE CASE gid WHEN 7 THEN hsa_id WHEN 11 THEN kommunkod WHEN 13 THEN lansdel ELSE regionkod END IS NOT NULL;
 
 -- One row per subject, period, level and unit with data; a measure is NULL when
