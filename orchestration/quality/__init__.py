@@ -6,6 +6,7 @@ gx_view.py       the page view GX renders Data Docs with, inert for values from 
 datadocs.py      the Data Docs folder: start page, latest validations, pruning
 suites.py        loads the suites in expectations/
 run_report.py    what a finished run's checks said, for the CLI
+prewarm.py       imports GX in the background while a run ingests (the checks follow in-process)
 (the thresholds and the Data Docs folder come from the `quality` resource: orchestration/resources.py)
 
 The registration-gap rules themselves are dbt models
