@@ -19,6 +19,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.automation import coverage, late
+from orchestration.defs.quality import GX_KONTRAKT
 from orchestration.ingest import faults, key_guard, loading
 from orchestration.ingest import landing as landing_scan
 from orchestration.ingest.schemas import EXTRACTS, Extract
@@ -110,7 +111,8 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 progress: ProgressResource) -> dg.MaterializeResult:
         # The raw checks of this run follow in this process (in-process executor): their
         # 13-16 s import of great_expectations overlaps the load (quality/prewarm.py).
-        prewarm.start()
+        if prewarm.checks_follow(context.run.asset_check_selection, GX_KONTRAKT):
+            prewarm.start()
         outcomes: list[loading.LoadOutcome] = []
         missing: list[str] = []
         emptied: list[str] = []

@@ -9,8 +9,10 @@ works outside the GIL) and the checks find the module in sys.modules. The
 import is the same one the checks would do; Python's per-module import locks
 make a check that arrives early wait for it instead of importing twice.
 
-Nothing is reported from here: if the import fails, the check's own import
-fails the same way and says so where a user looks.
+A run that holds no GX check (a bench stage of one source, a run of the
+ingestion alone) does not start it: the import would only take CPU from the
+load. Nothing is reported from here: if the import fails, the check's own
+import fails the same way and says so where a user looks.
 """
 from __future__ import annotations
 
@@ -25,6 +27,12 @@ def _import() -> None:
         import great_expectations  # noqa: F401
     except Exception:  # noqa: BLE001 - the checks' own import reports it
         pass
+
+
+def checks_follow(check_selection, check_name: str) -> bool:
+    """Whether a run with this asset-check selection (DagsterRun.asset_check_selection:
+    None is every check of the selected assets) runs a check named check_name."""
+    return check_selection is None or any(key.name == check_name for key in check_selection)
 
 
 def start() -> threading.Thread:

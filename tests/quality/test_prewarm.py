@@ -32,3 +32,17 @@ def test_start_imports_gx_once_in_the_background():
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "ok"
+
+
+def test_started_only_for_runs_that_check_with_gx():
+    import dagster as dg
+
+    from orchestration.defs.quality import GX_KONTRAKT
+    from orchestration.quality.prewarm import checks_follow
+
+    gx = dg.AssetCheckKey(dg.AssetKey(["raw", "listning_listning"]), GX_KONTRAKT)
+    other = dg.AssetCheckKey(dg.AssetKey(["raw", "listning_listning"]), "leverans")
+    assert checks_follow(None, GX_KONTRAKT)  # every check of the selected assets
+    assert checks_follow(frozenset({other, gx}), GX_KONTRAKT)
+    assert not checks_follow(frozenset(), GX_KONTRAKT)  # e.g. a bench stage of one source's ingestion
+    assert not checks_follow(frozenset({other}), GX_KONTRAKT)
