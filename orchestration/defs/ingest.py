@@ -93,6 +93,14 @@ def _load_one(con, extract: Extract, f: landing_scan.LandingFile, month: str, ke
                                              dedupe=False)
 
 
+def _checks_of_run(context: dg.AssetExecutionContext) -> list[dg.AssetCheckKey]:
+    """The asset checks this run executes: the run's own selection, or (None, as for a job
+    run whole) every check of the job's asset layer."""
+    if context.run.asset_check_selection is not None:
+        return list(context.run.asset_check_selection)
+    return [key for data in context.job_def.asset_layer.data for key in data.assets_def.check_keys]
+
+
 def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
     @dg.asset(
         name=extract.key,
@@ -111,7 +119,7 @@ def build_ingest_asset(extract: Extract) -> dg.AssetsDefinition:
                 progress: ProgressResource) -> dg.MaterializeResult:
         # The raw checks of this run follow in this process (in-process executor): their
         # 13-16 s import of great_expectations overlaps the load (quality/prewarm.py).
-        if prewarm.checks_follow(context.run.asset_check_selection, GX_KONTRAKT):
+        if prewarm.checks_follow(_checks_of_run(context), GX_KONTRAKT):
             prewarm.start()
         outcomes: list[loading.LoadOutcome] = []
         missing: list[str] = []

@@ -9,7 +9,7 @@ works outside the GIL) and the checks find the module in sys.modules. The
 import is the same one the checks would do; Python's per-module import locks
 make a check that arrives early wait for it instead of importing twice.
 
-A run that holds no GX check (a bench stage of one source, a run of the
+A run that holds no raw GX check (a bench stage of one source, a run of the
 ingestion alone) does not start it: the import would only take CPU from the
 load. Nothing is reported from here: if the import fails, the check's own
 import fails the same way and says so where a user looks.
@@ -29,10 +29,10 @@ def _import() -> None:
         pass
 
 
-def checks_follow(check_selection, check_name: str) -> bool:
-    """Whether a run with this asset-check selection (DagsterRun.asset_check_selection:
-    None is every check of the selected assets) runs a check named check_name."""
-    return check_selection is None or any(key.name == check_name for key in check_selection)
+def checks_follow(check_keys, check_name: str, prefix: str = "raw") -> bool:
+    """Whether the checks a run executes (asset-check keys) include one named check_name
+    on an asset under prefix (the raw tables' GX checks)."""
+    return any(key.name == check_name and key.asset_key.path[:1] == [prefix] for key in check_keys)
 
 
 def start() -> threading.Thread:
