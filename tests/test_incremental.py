@@ -77,7 +77,7 @@ def _marker(con, table: str, period: str) -> None:
 
 def _markers(wh: Path) -> set[tuple[str, str]]:
     with duckdb.connect(str(wh), read_only=True) as con:
-        return {(t, p) for t in ("int_kontinuitet_measured", "int_mangakare_measured")
+        return {(t, p) for t in ("int_measures_unioned", "int_mangakare_measured")
                 for (p,) in con.execute(f"SELECT period FROM intermediate.{t} WHERE hsa_id = 'MARKER'").fetchall()}
 
 
@@ -95,7 +95,7 @@ def month_by_month(tmp_path_factory):
     wh = Path(pipeline_vars(a)["NARAVARD_WAREHOUSE"])
 
     with duckdb.connect(str(wh)) as con:
-        for table, period in (("int_kontinuitet_measured", "2024-02"), ("int_kontinuitet_measured", "2025-01"),
+        for table, period in (("int_measures_unioned", "2024-02"), ("int_measures_unioned", "2025-01"),
                               ("int_mangakare_measured", "2024-12")):
             _marker(con, table, period)
     _copy_months(gen, a / "landing", ["2025-01"])
@@ -108,7 +108,7 @@ def month_by_month(tmp_path_factory):
     corrected = _run(a)
     after_corrected = _markers(wh)
     with duckdb.connect(str(wh)) as con:
-        for t in ("int_kontinuitet_measured", "int_mangakare_measured"):
+        for t in ("int_measures_unioned", "int_mangakare_measured"):
             con.execute(f"DELETE FROM intermediate.{t} WHERE hsa_id = 'MARKER'")
 
     shutil.copytree(a / "landing", b / "landing")
@@ -150,13 +150,14 @@ def test_the_first_run_builds_whole_and_the_next_ones_increment(month_by_month):
 
 
 def test_an_increment_leaves_other_periods_alone_and_replaces_its_own(month_by_month):
+    # K's measures reach a table in int_measures_unioned (int_kontinuitet_measured is a view).
     # Adding 2025-01: K of 2025-01 is rebuilt (its marker goes); K of 2024-02 and A of 2024-12
     # (whose window ends before 2025-01) are not touched.
-    assert month_by_month["after_added"] == {("int_kontinuitet_measured", "2024-02"),
+    assert month_by_month["after_added"] == {("int_measures_unioned", "2024-02"),
                                              ("int_mangakare_measured", "2024-12")}
     # Correcting 2024-06: A of 2024-12 (window 2024-01-02..2024-12-31 holds June) is rebuilt;
     # K of 2024-02 is still not touched.
-    assert month_by_month["after_corrected"] == {("int_kontinuitet_measured", "2024-02")}
+    assert month_by_month["after_corrected"] == {("int_measures_unioned", "2024-02")}
 
 
 # --- The rebuild rules, period by period -----------------------------------------------------

@@ -1,4 +1,12 @@
-{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='kontinuitet') }}
+{#-
+  A view, not a table: its only reader, int_measures_unioned, takes its rows
+  once, for the periods that union rebuilds (the filter reaches the grouping
+  below through the view). As a table, its 11.5 million rows of 64-character
+  pseudonyms were written and read back: on a national month the two models
+  took 19.6 s, the union over this view 10.3 s (docs/decisions.md).
+  rebuild= stays: its data tests check the periods of changed deliveries.
+-#}
+{{ config(materialized='view', rebuild='kontinuitet') }}
 /*
   Continuity measures per health centre and month-end snapshot (K1-K3):
   listed persons (distinct, counted by int_measures_rolled_up), those with a

@@ -1,4 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='replace_periods', rebuild='listning') }}
+{#- A view, read once by int_measures_unioned, like int_kontinuitet_measured (see there). -#}
+{{ config(materialized='view', rebuild='listning') }}
 /*
   K8's numerator per health centre and month-end snapshot: distinct listed
   persons with a registered fast vårdkontakt (the column is delivered and was
