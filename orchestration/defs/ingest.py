@@ -98,6 +98,8 @@ def _checks_of_run(context: dg.AssetExecutionContext) -> list[dg.AssetCheckKey]:
     run whole) every check of the job's asset layer."""
     if context.run.asset_check_selection is not None:
         return list(context.run.asset_check_selection)
+    # AssetLayer.data is Dagster 1.13's; tests/quality/test_prewarm.py reads real jobs through
+    # this function, so an upgrade that renames it fails there, not silently in a run.
     return [key for data in context.job_def.asset_layer.data for key in data.assets_def.check_keys]
 
 
